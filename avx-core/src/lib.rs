@@ -8,7 +8,18 @@ extern crate alloc;
 extern crate std;
 
 pub(crate) mod loom;
-pub mod io;
-pub mod park;
 
+pub mod block_on;
+pub mod context;
+pub mod coop;
+pub(crate) mod deque;
+pub mod executor;
+pub(crate) mod inject;
+pub mod io;
+pub mod local;
+pub mod oracle;
+pub mod park;
+pub mod task;
+
+pub use block_on::block_on;
 pub use park::{Clock, Interest, Park, RawSource, Reactor, Registry, Ticks, Token, Unpark};
