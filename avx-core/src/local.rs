@@ -1,11 +1,15 @@
-//! A single-threaded executor for `!Send` futures. It is itself a future (`run`), so any
-//! `block_on` — the std runtime's, or an integrator's own loop — can drive it.
+//! Single-threaded executors, which are themselves futures (`run`), so any `block_on` —
+//! the std runtime's or an integrator's own loop — can drive them.
+//!
+//! `CurrentThreadExecutor` runs `Send` tasks and may be shared; `LocalExecutor` also
+//! accepts `!Send` futures and therefore stays on the thread that created it.
 
 use crate::coop;
 use crate::loom::Mutex;
 use crate::task::{JoinHandle, Notified, OwnedTasks, Schedule, Task};
 use alloc::collections::VecDeque;
 use alloc::sync::Arc;
+use alloc::vec::Vec;
 use core::future::Future;
 use core::marker::PhantomData;
 use core::pin::pin;
@@ -14,46 +18,50 @@ use core::task::{Context, Poll, Waker};
 /// How many tasks `run` polls before yielding to whoever drives it (I/O, timers).
 const TASKS_PER_TURN: usize = 61;
 
+/// Runs `Send` tasks on whichever thread drives `run`. Dropping it cancels every
+/// unfinished task, dropping each future exactly once.
+pub struct CurrentThreadExecutor {
+    scheduler: Scheduler,
+}
+
 /// Runs `!Send` tasks on the thread that owns it. Dropping it cancels every unfinished
-/// task there, dropping their futures exactly once.
+/// task there.
 pub struct LocalExecutor {
-    scheduler: LocalScheduler,
+    inner: CurrentThreadExecutor,
     _not_send: PhantomData<*const ()>,
 }
 
 /// Spawns `Send` futures onto a [`LocalExecutor`] from any thread.
 #[derive(Clone)]
 pub struct LocalSpawner {
-    scheduler: LocalScheduler,
+    scheduler: Scheduler,
 }
 
 #[derive(Clone)]
-struct LocalScheduler(Arc<Shared>);
+struct Scheduler(Arc<Shared>);
 
 struct Shared {
     state: Mutex<State>,
-    owned: OwnedTasks<LocalScheduler>,
+    owned: OwnedTasks<Scheduler>,
 }
 
 struct State {
-    queue: VecDeque<Notified<LocalScheduler>>,
-    /// Whoever is waiting in `run` for the queue to become non-empty.
-    driver: Option<Waker>,
+    queue: VecDeque<Notified<Scheduler>>,
+    /// The `run` futures waiting for the queue to become non-empty.
+    drivers: Vec<Waker>,
     closed: bool,
 }
 
-impl Schedule for LocalScheduler {
+impl Schedule for Scheduler {
     fn schedule(&self, task: Notified<Self>) {
         let mut state = self.0.state.lock();
         if state.closed {
             return; // the executor is gone; the task was cancelled through the owner list
         }
         state.queue.push_back(task);
-        let driver = state.driver.take();
+        let drivers = core::mem::take(&mut state.drivers);
         drop(state);
-        if let Some(driver) = driver {
-            driver.wake();
-        }
+        drivers.into_iter().for_each(Waker::wake);
     }
 
     fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
@@ -61,36 +69,29 @@ impl Schedule for LocalScheduler {
     }
 }
 
-impl Default for LocalExecutor {
+impl Default for CurrentThreadExecutor {
     fn default() -> Self {
-        LocalExecutor::new()
+        CurrentThreadExecutor::new()
     }
 }
 
-impl LocalExecutor {
+impl CurrentThreadExecutor {
     /// An executor with no tasks.
-    pub fn new() -> LocalExecutor {
+    pub fn new() -> CurrentThreadExecutor {
         let shared = Shared {
-            state: Mutex::new(State { queue: VecDeque::new(), driver: None, closed: false }),
+            state: Mutex::new(State { queue: VecDeque::new(), drivers: Vec::new(), closed: false }),
             owned: OwnedTasks::new(1),
         };
-        LocalExecutor { scheduler: LocalScheduler(Arc::new(shared)), _not_send: PhantomData }
+        CurrentThreadExecutor { scheduler: Scheduler(Arc::new(shared)) }
     }
 
-    /// Spawns a future that need not be `Send`; it runs while this executor is driven.
-    pub fn spawn<F: Future + 'static>(&self, future: F) -> JoinHandle<F::Output> {
-        // SAFETY: `LocalExecutor` is `!Send`, so its tasks are polled and (on drop) shut
-        // down on this thread only, and the `JoinHandle` of a `!Send` output is `!Send`.
-        let (handle, notified) = unsafe { self.scheduler.0.owned.bind_local(future, self.scheduler.clone()) };
-        if let Some(notified) = notified {
-            self.scheduler.schedule(notified);
-        }
-        handle
-    }
-
-    /// A handle for spawning `Send` futures onto this executor from other threads.
-    pub fn spawner(&self) -> LocalSpawner {
-        LocalSpawner { scheduler: self.scheduler.clone() }
+    /// Spawns a future; it runs while some thread drives [`CurrentThreadExecutor::run`].
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        spawn_with(&self.scheduler, self.scheduler.0.owned.bind(future, self.scheduler.clone()))
     }
 
     /// Runs one queued task; returns false if none was queued.
@@ -134,23 +135,78 @@ impl LocalExecutor {
     /// one arrived meanwhile).
     fn wait_for_tasks(&self, cx: &mut Context<'_>) {
         let mut state = self.scheduler.0.state.lock();
-        if state.queue.is_empty() {
-            if !state.driver.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-                state.driver = Some(cx.waker().clone());
-            }
-        } else {
+        if !state.queue.is_empty() {
             cx.waker().wake_by_ref();
+        } else if !state.drivers.iter().any(|w| w.will_wake(cx.waker())) {
+            state.drivers.push(cx.waker().clone());
         }
     }
 }
 
-impl Drop for LocalExecutor {
-    fn drop(&mut self) {
+fn spawn_with<T>(scheduler: &Scheduler, bound: (JoinHandle<T>, Option<Notified<Scheduler>>)) -> JoinHandle<T> {
+    let (handle, notified) = bound;
+    if let Some(notified) = notified {
+        scheduler.schedule(notified);
+    }
+    handle
+}
+
+impl CurrentThreadExecutor {
+    /// Cancels every unfinished task (dropping its future on the calling thread) and
+    /// refuses new ones: their handles resolve to a cancelled error. Idempotent.
+    pub fn shutdown(&self) {
         let shared = &self.scheduler.0;
         shared.state.lock().closed = true;
         shared.owned.close_and_shutdown_all();
         let queued = core::mem::take(&mut shared.state.lock().queue);
         drop(queued);
+    }
+}
+
+impl Drop for CurrentThreadExecutor {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+impl Default for LocalExecutor {
+    fn default() -> Self {
+        LocalExecutor::new()
+    }
+}
+
+impl LocalExecutor {
+    /// An executor with no tasks.
+    pub fn new() -> LocalExecutor {
+        LocalExecutor { inner: CurrentThreadExecutor::new(), _not_send: PhantomData }
+    }
+
+    /// Spawns a future that need not be `Send`; it runs while this executor is driven.
+    pub fn spawn<F: Future + 'static>(&self, future: F) -> JoinHandle<F::Output> {
+        let scheduler = &self.inner.scheduler;
+        // SAFETY: `LocalExecutor` is `!Send`, so its tasks are polled and (on drop) shut
+        // down on this thread only, and the `JoinHandle` of a `!Send` output is `!Send`.
+        spawn_with(scheduler, unsafe { scheduler.0.owned.bind_local(future, scheduler.clone()) })
+    }
+
+    /// A handle for spawning `Send` futures onto this executor from other threads.
+    pub fn spawner(&self) -> LocalSpawner {
+        LocalSpawner { scheduler: self.inner.scheduler.clone() }
+    }
+
+    /// Runs one queued task; returns false if none was queued.
+    pub fn try_tick(&self) -> bool {
+        self.inner.try_tick()
+    }
+
+    /// Number of tasks spawned and not yet finished.
+    pub fn alive_tasks(&self) -> usize {
+        self.inner.alive_tasks()
+    }
+
+    /// Runs the spawned tasks while `future` is pending; completes with its output.
+    pub async fn run<F: Future>(&self, future: F) -> F::Output {
+        self.inner.run(future).await
     }
 }
 
@@ -162,10 +218,6 @@ impl LocalSpawner {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let (handle, notified) = self.scheduler.0.owned.bind(future, self.scheduler.clone());
-        if let Some(notified) = notified {
-            self.scheduler.schedule(notified);
-        }
-        handle
+        spawn_with(&self.scheduler, self.scheduler.0.owned.bind(future, self.scheduler.clone()))
     }
 }

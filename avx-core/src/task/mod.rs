@@ -9,8 +9,10 @@ mod harness;
 mod join;
 mod list;
 mod raw;
+mod runnable;
 mod state;
 mod waker;
+mod yield_now;
 
 #[cfg(all(test, loom))]
 mod loom_tests;
@@ -18,6 +20,8 @@ mod loom_tests;
 pub use error::JoinError;
 pub use join::{AbortHandle, JoinHandle};
 pub(crate) use list::OwnedTasks;
+pub use runnable::{spawn_unowned, Runnable};
+pub use yield_now::yield_now;
 
 use core::fmt;
 use core::marker::PhantomData;
