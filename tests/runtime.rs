@@ -65,9 +65,11 @@ fn spawn_from_tasks_foreign_threads_and_blocking_pool() {
     let rt = runtime(2);
     // From inside a task, several levels deep.
     let nested = rt.block_on(async {
-        avx_std::spawn(async { avx_std::spawn(async { avx_std::spawn(async { 7 }).await.unwrap() * 2 }).await.unwrap() })
-            .await
-            .unwrap()
+        avx_std::spawn(async {
+            avx_std::spawn(async { avx_std::spawn(async { 7 }).await.unwrap() * 2 }).await.unwrap()
+        })
+        .await
+        .unwrap()
     });
     assert_eq!(nested, 14);
 
@@ -84,9 +86,8 @@ fn spawn_from_tasks_foreign_threads_and_blocking_pool() {
     assert_eq!(rt.block_on(join).unwrap(), 42);
 
     // From a blocking-pool closure.
-    let from_blocking = rt.block_on(async {
-        task::spawn_blocking(|| avx_std::spawn(async { "inner" })).await.unwrap().await.unwrap()
-    });
+    let from_blocking =
+        rt.block_on(async { task::spawn_blocking(|| avx_std::spawn(async { "inner" })).await.unwrap().await.unwrap() });
     assert_eq!(from_blocking, "inner");
 }
 
@@ -270,7 +271,7 @@ fn block_on_inside_a_task_is_an_error_not_a_hang() {
 #[test]
 #[should_panic(expected = "there is no avx runtime on this thread")]
 fn spawn_outside_a_runtime_names_the_fix() {
-    let _ = avx_std::spawn(async {});
+    drop(avx_std::spawn(async {}));
 }
 
 #[test]
@@ -278,7 +279,8 @@ fn current_thread_runtime_runs_tasks_inside_block_on() {
     let rt = Runtime::builder().current_thread().build().unwrap();
     let main_thread = std::thread::current().id();
     let (sum, same_thread) = rt.block_on(async move {
-        let handles: Vec<_> = (0..1000u64).map(|i| avx_std::spawn(async move { (i, std::thread::current().id()) })).collect();
+        let handles: Vec<_> =
+            (0..1000u64).map(|i| avx_std::spawn(async move { (i, std::thread::current().id()) })).collect();
         let mut sum = 0;
         let mut same = true;
         for h in handles {

@@ -69,9 +69,9 @@ mod no_std_slot {
 }
 
 #[cfg(not(any(feature = "std", test)))]
-pub(crate) use no_std_slot::with_slot;
-#[cfg(not(any(feature = "std", test)))]
 pub use no_std_slot::set_context_provider;
+#[cfg(not(any(feature = "std", test)))]
+pub(crate) use no_std_slot::with_slot;
 
 /// Runs `f` with this thread registered as worker `worker` of `scheduler`, restoring the
 /// previous registration afterwards (even if `f` unwinds).
@@ -95,7 +95,7 @@ pub(crate) fn enter_worker<R>(scheduler: *const (), worker: *const (), f: impl F
 pub(crate) fn current_worker(scheduler: *const ()) -> Option<*const ()> {
     with_slot(|slot| {
         let worker = slot.worker.load(Relaxed);
-        (slot.scheduler.load(Relaxed) as *const () == scheduler && !worker.is_null()).then_some(worker as *const ())
+        (core::ptr::eq(slot.scheduler.load(Relaxed), scheduler) && !worker.is_null()).then_some(worker as *const ())
     })
 }
 

@@ -11,8 +11,8 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::mem::MaybeUninit;
 
-/// Slots in a local queue.
-pub(crate) const CAPACITY: usize = 256;
+/// Slots in a local queue (a handful under loom, so models stay small).
+pub(crate) const CAPACITY: usize = if cfg!(loom) { 4 } else { 256 };
 const MASK: u16 = (CAPACITY - 1) as u16;
 
 struct Inner<T> {

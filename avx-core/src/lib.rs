@@ -23,3 +23,6 @@ pub mod task;
 
 pub use block_on::block_on;
 pub use park::{Clock, Interest, Park, RawSource, Reactor, Registry, Ticks, Token, Unpark};
+
+#[cfg(all(test, loom))]
+mod deque_loom;

@@ -20,7 +20,7 @@ const REF_SHIFT: u32 = 6;
 const REF_ONE: usize = 1 << REF_SHIFT;
 
 /// References held at spawn: the `JoinHandle`, the first `Notified`, and the owner list.
-const INITIAL: usize = 3 * REF_ONE | JOIN_INTEREST | NOTIFIED;
+const INITIAL: usize = (3 * REF_ONE) | JOIN_INTEREST | NOTIFIED;
 
 pub(super) struct State(AtomicUsize);
 

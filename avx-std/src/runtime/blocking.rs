@@ -131,9 +131,7 @@ impl Shared {
         state.threads += 1;
         drop(state);
         let worker = this.clone();
-        let started = std::thread::Builder::new()
-            .name((this.config.hooks.name)())
-            .spawn(move || worker.run_thread());
+        let started = std::thread::Builder::new().name((this.config.hooks.name)()).spawn(move || worker.run_thread());
         if started.is_err() {
             let mut state = lock(&this.state);
             state.threads -= 1;
@@ -164,7 +162,8 @@ impl Shared {
                 break;
             }
             state.idle += 1;
-            let (guard, waited) = self.condvar.wait_timeout(state, self.config.keep_alive).unwrap_or_else(|e| e.into_inner());
+            let (guard, waited) =
+                self.condvar.wait_timeout(state, self.config.keep_alive).unwrap_or_else(|e| e.into_inner());
             state = guard;
             state.idle -= 1;
             if waited.timed_out() && state.queue.is_empty() {

@@ -157,7 +157,10 @@ impl Builder {
         });
         match self.flavor {
             Flavor::CurrentThread => {
-                let inner = Arc::new(HandleInner { scheduler: Scheduler::CurrentThread(CurrentThreadExecutor::new()), blocking });
+                let inner = Arc::new(HandleInner {
+                    scheduler: Scheduler::CurrentThread(CurrentThreadExecutor::new()),
+                    blocking,
+                });
                 inner.blocking.set_runtime(Arc::downgrade(&inner));
                 Ok(Runtime::from_parts(inner, Workers::new()))
             }

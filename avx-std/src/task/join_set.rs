@@ -136,10 +136,8 @@ impl<T> JoinSet<T> {
 
     /// As [`JoinSet::join_next`], also returning the finished task's id.
     pub async fn join_next_with_id(&mut self) -> Option<Result<(Id, T), JoinError>> {
-        poll_fn(|cx| {
-            self.poll_join_next_entry(cx).map(|next| next.map(|(id, result)| result.map(|value| (id, value))))
-        })
-        .await
+        poll_fn(|cx| self.poll_join_next_entry(cx).map(|next| next.map(|(id, result)| result.map(|value| (id, value)))))
+            .await
     }
 
     /// Waits for every task and returns their outputs in completion order.
