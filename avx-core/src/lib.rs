@@ -10,5 +10,10 @@ extern crate std;
 pub(crate) mod loom;
 pub mod io;
 pub mod park;
+pub mod sync;
+pub mod channel;
+mod macros;
+#[doc(hidden)]
+pub use macros::__private;
 
 pub use park::{Clock, Interest, Park, RawSource, Reactor, Registry, Ticks, Token, Unpark};
