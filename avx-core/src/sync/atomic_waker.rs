@@ -3,7 +3,7 @@
 
 use core::task::Waker;
 
-use crate::loom::{AtomicUsize, Ordering::*, UnsafeCell};
+use crate::loom::{spin_loop, AtomicUsize, Ordering::*, UnsafeCell};
 
 /// Nobody is touching the slot.
 const IDLE: usize = 0;
@@ -55,8 +55,12 @@ impl AtomicWaker {
                     }
                 }
             }
-            // A wake is running right now; make sure this poll is repeated.
-            Err(_) => waker.wake_by_ref(),
+            // A wake is running right now; make sure this poll is repeated (after letting the
+            // waker finish, which also lets loom schedule it).
+            Err(_) => {
+                spin_loop();
+                waker.wake_by_ref();
+            }
         }
     }
 

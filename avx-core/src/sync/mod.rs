@@ -12,7 +12,7 @@ mod semaphore;
 mod wait_list;
 
 #[cfg(all(test, loom))]
-mod loom_tests;
+pub(crate) mod loom_tests;
 
 pub(crate) use atomic_waker::AtomicWaker;
 pub(crate) use batch_semaphore::{RawSemaphore, TryAcquire};

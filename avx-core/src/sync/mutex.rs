@@ -4,7 +4,9 @@
 use core::fmt;
 use core::ops::{Deref, DerefMut};
 
-use crate::loom::{Arc, UnsafeCell};
+use alloc::sync::Arc;
+
+use crate::loom::UnsafeCell;
 use crate::sync::batch_semaphore::RawSemaphore;
 
 /// An async mutex: `lock().await` suspends the task instead of blocking the thread, and

@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use crate::loom::Arc;
+use alloc::sync::Arc;
 use crate::sync::batch_semaphore::{RawSemaphore, TryAcquire, MAX_PERMITS};
 
 /// A counting semaphore whose permits are acquired asynchronously, first come first served.
