@@ -10,9 +10,10 @@ extern crate std;
 pub(crate) mod loom;
 pub mod io;
 pub mod park;
-pub mod sync;
+
 pub mod channel;
 mod macros;
+pub mod sync;
 #[doc(hidden)]
 pub use macros::__private;
 

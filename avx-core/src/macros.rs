@@ -116,7 +116,7 @@ macro_rules! select {
             let start = if $biased { 0 } else { $crate::__private::random_below(BRANCHES) };
             let winner = $crate::__private::poll_fn(|cx| {
                 for offset in 0..BRANCHES {
-                    let index = (start + offset) % BRANCHES;
+                    let index = $crate::__private::rotate(start, offset, BRANCHES);
                     if disabled & (1u64 << index) != 0 {
                         continue;
                     }
@@ -226,6 +226,11 @@ pub mod __private {
     /// The number of items (a const way to count macro repetitions).
     pub const fn count(items: &[&str]) -> usize {
         items.len()
+    }
+
+    /// The branch polled `offset` places after `start`, wrapping around `branches`.
+    pub const fn rotate(start: usize, offset: usize, branches: usize) -> usize {
+        (start + offset) % branches
     }
 
     /// A cheap pseudo-random number in `0..n` for select!'s start branch: xorshift of a

@@ -12,7 +12,10 @@ fn mpsc_delivers_everything_sent_before_the_last_sender_drops() {
     let tx2 = tx.clone();
     tx.try_send(1).unwrap();
     tx2.try_send(2).unwrap();
-    assert!(matches!(tx.try_send(3), Err(mpsc::error::TrySendError::Full(3))));
+    assert!(matches!(
+        tx.try_send(3),
+        Err(mpsc::error::TrySendError::Full(3))
+    ));
     drop((tx, tx2));
     assert_eq!(block_on(rx.recv()), Some(1));
     assert_eq!(block_on(rx.recv()), Some(2));
@@ -26,7 +29,10 @@ fn mpsc_send_to_a_dropped_receiver_returns_the_value() {
     drop(rx);
     assert!(tx.is_closed());
     assert_eq!(block_on(tx.send("v")), Err(mpsc::error::SendError("v")));
-    assert!(matches!(tx.try_send("w"), Err(mpsc::error::TrySendError::Closed("w"))));
+    assert!(matches!(
+        tx.try_send("w"),
+        Err(mpsc::error::TrySendError::Closed("w"))
+    ));
 }
 
 #[test]
@@ -174,7 +180,10 @@ fn broadcast_slow_receiver_lags_then_resumes_at_the_oldest_kept() {
     for i in 0..10 {
         tx.send(i).unwrap();
     }
-    assert_eq!(block_on(rx.recv()), Err(broadcast::error::RecvError::Lagged(6)));
+    assert_eq!(
+        block_on(rx.recv()),
+        Err(broadcast::error::RecvError::Lagged(6))
+    );
     for i in 6..10 {
         assert_eq!(rx.try_recv(), Ok(i));
     }

@@ -24,12 +24,20 @@ struct Checker {
 
 impl Checker {
     fn new(producers: u64) -> Self {
-        Self { next: vec![0; producers as usize], sum: 0, count: 0 }
+        Self {
+            next: vec![0; producers as usize],
+            sum: 0,
+            count: 0,
+        }
     }
 
     fn see(&mut self, value: u64) {
         let producer = (value / PER_PRODUCER) as usize;
-        assert_eq!(value % PER_PRODUCER, self.next[producer], "producer {producer} out of order");
+        assert_eq!(
+            value % PER_PRODUCER,
+            self.next[producer],
+            "producer {producer} out of order"
+        );
         self.next[producer] += 1;
         self.sum += value;
         self.count += 1;
@@ -38,8 +46,9 @@ impl Checker {
     fn finish(self, per_producer: u64) {
         let producers = self.next.len() as u64;
         assert_eq!(self.count, producers * per_producer);
-        let expected: u64 =
-            (0..producers).flat_map(|p| (0..per_producer).map(move |i| message(p, i))).sum();
+        let expected: u64 = (0..producers)
+            .flat_map(|p| (0..per_producer).map(move |i| message(p, i)))
+            .sum();
         assert_eq!(self.sum, expected);
     }
 }

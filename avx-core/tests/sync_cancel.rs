@@ -41,7 +41,13 @@ fn semaphore_dropped_waiter_at_every_stage_loses_nothing() {
         }
         drop(waiter);
         drop(held);
-        let added = if stage >= 3 { 2 } else if stage >= 2 { 1 } else { 0 };
+        let added = if stage >= 3 {
+            2
+        } else if stage >= 2 {
+            1
+        } else {
+            0
+        };
         assert_eq!(sem.available_permits(), 3 + added, "stage {stage}");
         // And the fast path works again (no stale WAITERS state).
         drop(sem.try_acquire_many(3 + added as u32).unwrap());

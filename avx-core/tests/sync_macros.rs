@@ -12,9 +12,10 @@ use std::future::{pending, ready};
 #[test]
 fn join_returns_every_output_in_written_order() {
     let (tx, rx) = oneshot::channel();
-    let mut joined = Manual::new(async move {
-        join!(async { 1 }, async { rx.await.unwrap() }, ready("three"),)
-    });
+    let mut joined =
+        Manual::new(
+            async move { join!(async { 1 }, async { rx.await.unwrap() }, ready("three"),) },
+        );
     joined.pending();
     tx.send(2u8).unwrap();
     assert!(joined.woken());
@@ -25,7 +26,17 @@ fn join_returns_every_output_in_written_order() {
 #[test]
 fn join_of_many_futures() {
     let out = block_on(async {
-        join!(ready(0), ready(1), ready(2), ready(3), ready(4), ready(5), ready(6), ready(7), ready(8))
+        join!(
+            ready(0),
+            ready(1),
+            ready(2),
+            ready(3),
+            ready(4),
+            ready(5),
+            ready(6),
+            ready(7),
+            ready(8)
+        )
     });
     assert_eq!(out, (0, 1, 2, 3, 4, 5, 6, 7, 8));
 }

@@ -80,7 +80,10 @@ fn semaphore_permits_come_back_on_drop_and_stay_gone_on_forget() {
     let two = sem.try_acquire_many(2).unwrap();
     assert_eq!(two.num_permits(), 2);
     assert_eq!(sem.available_permits(), 1);
-    assert_eq!(sem.try_acquire_many(2).unwrap_err(), TryAcquireError::NoPermits);
+    assert_eq!(
+        sem.try_acquire_many(2).unwrap_err(),
+        TryAcquireError::NoPermits
+    );
     drop(two);
     assert_eq!(sem.available_permits(), 3);
     sem.try_acquire().unwrap().forget();

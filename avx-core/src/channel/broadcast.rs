@@ -18,13 +18,31 @@ use crate::sync::{WaitList, WaiterKey, WakeList};
 pub fn channel<T: Clone>(capacity: usize) -> (Sender<T>, Receiver<T>) {
     assert!(capacity > 0, "broadcast channel requires capacity > 0");
     let size = capacity.next_power_of_two();
-    let slots: Vec<_> = (0..size).map(|_| Mutex::new(Slot { pos: 0, value: None })).collect();
+    let slots: Vec<_> = (0..size)
+        .map(|_| {
+            Mutex::new(Slot {
+                pos: 0,
+                value: None,
+            })
+        })
+        .collect();
     let shared = Arc::new(Shared {
         slots: slots.into_boxed_slice(),
         mask: size - 1,
-        tail: Mutex::new(Tail { pos: 0, receivers: 1, senders: 1, closed: false, waiters: WaitList::new() }),
+        tail: Mutex::new(Tail {
+            pos: 0,
+            receivers: 1,
+            senders: 1,
+            closed: false,
+            waiters: WaitList::new(),
+        }),
     });
-    (Sender { shared: shared.clone() }, Receiver { shared, next: 0 })
+    (
+        Sender {
+            shared: shared.clone(),
+        },
+        Receiver { shared, next: 0 },
+    )
 }
 
 /// Errors of the broadcast channel.
@@ -156,7 +174,11 @@ impl<T> Shared<T> {
         T: Clone,
     {
         if *next >= tail.pos {
-            return if tail.closed { Lookup::Closed } else { Lookup::Empty };
+            return if tail.closed {
+                Lookup::Closed
+            } else {
+                Lookup::Empty
+            };
         }
         let oldest = tail.pos.saturating_sub(self.capacity());
         if *next < oldest {
@@ -215,7 +237,10 @@ impl<T> Sender<T> {
     pub fn subscribe(&self) -> Receiver<T> {
         let mut tail = self.shared.tail.lock();
         tail.receivers += 1;
-        Receiver { shared: self.shared.clone(), next: tail.pos }
+        Receiver {
+            shared: self.shared.clone(),
+            next: tail.pos,
+        }
     }
 
     /// How many receivers exist.
@@ -229,7 +254,10 @@ impl<T: Clone> Receiver<T> {
     ///
     /// Cancel safe: a dropped `recv` future has not advanced the receiver.
     pub fn recv(&mut self) -> Recv<'_, T> {
-        Recv { receiver: self, key: None }
+        Recv {
+            receiver: self,
+            key: None,
+        }
     }
 
     /// Takes the next value if there is one now.
@@ -250,7 +278,10 @@ impl<T: Clone> Receiver<T> {
     pub fn resubscribe(&self) -> Self {
         let mut tail = self.shared.tail.lock();
         tail.receivers += 1;
-        Receiver { shared: self.shared.clone(), next: tail.pos }
+        Receiver {
+            shared: self.shared.clone(),
+            next: tail.pos,
+        }
     }
 
     /// Reads the next value without the tail lock when the ring already holds it.
@@ -260,7 +291,11 @@ impl<T: Clone> Receiver<T> {
         Some(value)
     }
 
-    fn poll_recv(&mut self, key: &mut Option<WaiterKey>, waker: &Waker) -> Poll<Result<T, RecvError>> {
+    fn poll_recv(
+        &mut self,
+        key: &mut Option<WaiterKey>,
+        waker: &Waker,
+    ) -> Poll<Result<T, RecvError>> {
         if key.is_none() {
             if let Some(value) = self.fast_read() {
                 return Poll::Ready(Ok(value));
@@ -312,7 +347,9 @@ impl<T> Drop for Recv<'_, T> {
 impl<T> Clone for Sender<T> {
     fn clone(&self) -> Self {
         self.shared.tail.lock().senders += 1;
-        Self { shared: self.shared.clone() }
+        Self {
+            shared: self.shared.clone(),
+        }
     }
 }
 
@@ -344,7 +381,9 @@ impl<T> fmt::Debug for Sender<T> {
 
 impl<T> fmt::Debug for Receiver<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Receiver").field("next", &self.next).finish()
+        f.debug_struct("Receiver")
+            .field("next", &self.next)
+            .finish()
     }
 }
 

@@ -22,7 +22,12 @@ pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
         rx_waker: AtomicWaker::new(),
         tx_waker: AtomicWaker::new(),
     });
-    (Sender { inner: Some(inner.clone()) }, Receiver { inner })
+    (
+        Sender {
+            inner: Some(inner.clone()),
+        },
+        Receiver { inner },
+    )
 }
 
 struct Inner<T> {
@@ -87,7 +92,9 @@ impl core::error::Error for TryRecvError {}
 impl<T> Sender<T> {
     /// Sends `value`, or returns it if the receiver has closed or dropped.
     pub fn send(mut self, value: T) -> Result<(), T> {
-        let Some(inner) = self.inner.take() else { return Err(value) };
+        let Some(inner) = self.inner.take() else {
+            return Err(value);
+        };
         if inner.state.load(Acquire) & RX_CLOSED != 0 {
             return Err(value);
         }
@@ -95,7 +102,10 @@ impl<T> Sender<T> {
         inner.value.with_mut(|ptr| unsafe { *ptr = Some(value) });
         let mut current = inner.state.load(Acquire);
         while current & RX_CLOSED == 0 {
-            match inner.state.compare_exchange(current, current | COMPLETE, AcqRel, Acquire) {
+            match inner
+                .state
+                .compare_exchange(current, current | COMPLETE, AcqRel, Acquire)
+            {
                 Ok(_) => {
                     inner.rx_waker.wake();
                     return Ok(());
@@ -113,12 +123,16 @@ impl<T> Sender<T> {
 
     /// Whether the receiver has closed or dropped.
     pub fn is_closed(&self) -> bool {
-        self.inner.as_ref().is_none_or(|inner| inner.state.load(Acquire) & RX_CLOSED != 0)
+        self.inner
+            .as_ref()
+            .is_none_or(|inner| inner.state.load(Acquire) & RX_CLOSED != 0)
     }
 
     /// Polls for the receiver closing or dropping.
     pub fn poll_closed(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        let Some(inner) = &self.inner else { return Poll::Ready(()) };
+        let Some(inner) = &self.inner else {
+            return Poll::Ready(());
+        };
         if inner.state.load(Acquire) & RX_CLOSED != 0 {
             return Poll::Ready(());
         }
@@ -198,7 +212,9 @@ impl<T> Drop for Receiver<T> {
 
 impl<T> fmt::Debug for Sender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sender").field("closed", &self.is_closed()).finish()
+        f.debug_struct("Sender")
+            .field("closed", &self.is_closed())
+            .finish()
     }
 }
 

@@ -68,7 +68,8 @@ mod value_lock {
     }
 
     pub(super) fn write<T>(lock: &ValueLock<T>) -> loom::sync::RwLockWriteGuard<'_, T> {
-        lock.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock.write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -88,7 +89,12 @@ pub fn channel<T>(initial: T) -> (Sender<T>, Receiver<T>) {
         value_changed: Notify::new(),
         receivers_gone: Notify::new(),
     });
-    (Sender { shared: shared.clone() }, Receiver { shared, seen: 0 })
+    (
+        Sender {
+            shared: shared.clone(),
+        },
+        Receiver { shared, seen: 0 },
+    )
 }
 
 struct Shared<T> {
@@ -188,14 +194,20 @@ impl<T> Sender<T> {
 
     /// Reads the current value.
     pub fn borrow(&self) -> Ref<'_, T> {
-        Ref { guard: value_lock::read(&self.shared.value), has_changed: false }
+        Ref {
+            guard: value_lock::read(&self.shared.value),
+            has_changed: false,
+        }
     }
 
     /// A new receiver that has seen the current value.
     pub fn subscribe(&self) -> Receiver<T> {
         self.shared.receivers.fetch_add(1, SeqCst);
         let seen = self.shared.version.load(SeqCst) & !CLOSED;
-        Receiver { shared: self.shared.clone(), seen }
+        Receiver {
+            shared: self.shared.clone(),
+            seen,
+        }
     }
 
     /// How many receivers exist.
@@ -232,7 +244,10 @@ impl<T> Receiver<T> {
     pub fn borrow(&self) -> Ref<'_, T> {
         let guard = value_lock::read(&self.shared.value);
         let version = self.shared.version.load(SeqCst) & !CLOSED;
-        Ref { guard, has_changed: version != self.seen }
+        Ref {
+            guard,
+            has_changed: version != self.seen,
+        }
     }
 
     /// Reads the current value and marks it seen.
@@ -286,7 +301,10 @@ impl<T> Receiver<T> {
 impl<T> Clone for Receiver<T> {
     fn clone(&self) -> Self {
         self.shared.receivers.fetch_add(1, SeqCst);
-        Self { shared: self.shared.clone(), seen: self.seen }
+        Self {
+            shared: self.shared.clone(),
+            seen: self.seen,
+        }
     }
 }
 
@@ -300,12 +318,16 @@ impl<T> Drop for Receiver<T> {
 
 impl<T: fmt::Debug> fmt::Debug for Sender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sender").field("value", &*self.borrow()).finish()
+        f.debug_struct("Sender")
+            .field("value", &*self.borrow())
+            .finish()
     }
 }
 
 impl<T: fmt::Debug> fmt::Debug for Receiver<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Receiver").field("value", &*self.borrow()).finish()
+        f.debug_struct("Receiver")
+            .field("value", &*self.borrow())
+            .finish()
     }
 }

@@ -29,13 +29,19 @@ unsafe impl Sync for AtomicWaker {}
 
 impl AtomicWaker {
     pub(crate) fn new() -> Self {
-        Self { state: AtomicUsize::new(IDLE), waker: UnsafeCell::new(None) }
+        Self {
+            state: AtomicUsize::new(IDLE),
+            waker: UnsafeCell::new(None),
+        }
     }
 
     /// Stores `waker` to be woken by the next [`AtomicWaker::wake`]. Only one thread at a time
     /// may register (the slot's owner).
     pub(crate) fn register(&self, waker: &Waker) {
-        match self.state.compare_exchange(IDLE, REGISTERING, Acquire, Acquire) {
+        match self
+            .state
+            .compare_exchange(IDLE, REGISTERING, Acquire, Acquire)
+        {
             Ok(_) => {
                 // SAFETY: REGISTERING gives this thread sole access to the cell.
                 self.waker.with_mut(|slot| unsafe {
@@ -44,7 +50,11 @@ impl AtomicWaker {
                         _ => *slot = Some(waker.clone()),
                     }
                 });
-                if self.state.compare_exchange(REGISTERING, IDLE, AcqRel, Acquire).is_err() {
+                if self
+                    .state
+                    .compare_exchange(REGISTERING, IDLE, AcqRel, Acquire)
+                    .is_err()
+                {
                     // A wake arrived while we were storing: honour it ourselves.
                     // SAFETY: wakers never touch the cell unless they moved IDLE to WAKING,
                     // and the state is REGISTERING | WAKING, so we still own it.

@@ -51,7 +51,13 @@ enum Stage {
 impl Barrier {
     /// A barrier for `n` tasks (`0` behaves as `1`).
     pub fn new(n: usize) -> Self {
-        Self { parties: n.max(1), state: Mutex::new(Round { arrived: 0, waiters: WaitList::new() }) }
+        Self {
+            parties: n.max(1),
+            state: Mutex::new(Round {
+                arrived: 0,
+                waiters: WaitList::new(),
+            }),
+        }
     }
 
     /// Waits until `n` tasks have arrived in this round.
@@ -59,7 +65,10 @@ impl Barrier {
     /// Cancel safe: a future dropped before the round completes withdraws its arrival, so the
     /// round still needs `n` live tasks. (Tokio's barrier keeps the arrival instead.)
     pub fn wait(&self) -> BarrierWait<'_> {
-        BarrierWait { barrier: self, stage: Stage::Init }
+        BarrierWait {
+            barrier: self,
+            stage: Stage::Init,
+        }
     }
 }
 
@@ -100,7 +109,9 @@ impl Future for BarrierWait<'_> {
 
 impl Drop for BarrierWait<'_> {
     fn drop(&mut self) {
-        let Stage::Waiting(key) = self.stage else { return };
+        let Stage::Waiting(key) = self.stage else {
+            return;
+        };
         let mut round = self.barrier.state.lock();
         if round.waiters.release(key).0 {
             round.arrived -= 1;

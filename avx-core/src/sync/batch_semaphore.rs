@@ -42,8 +42,14 @@ pub(crate) struct RawSemaphore {
 impl RawSemaphore {
     /// A semaphore holding `permits`. Panics above [`MAX_PERMITS`].
     pub(crate) fn new(permits: usize) -> Self {
-        assert!(permits <= MAX_PERMITS, "a semaphore holds at most {MAX_PERMITS} permits");
-        Self { state: AtomicUsize::new(permits << SHIFT), waiters: Mutex::new(WaitList::new()) }
+        assert!(
+            permits <= MAX_PERMITS,
+            "a semaphore holds at most {MAX_PERMITS} permits"
+        );
+        Self {
+            state: AtomicUsize::new(permits << SHIFT),
+            waiters: Mutex::new(WaitList::new()),
+        }
     }
 
     pub(crate) fn available_permits(&self) -> usize {
@@ -65,7 +71,10 @@ impl RawSemaphore {
                 return Err(TryAcquire::NoPermits);
             }
             let next = current - (n << SHIFT);
-            match self.state.compare_exchange_weak(current, next, AcqRel, Acquire) {
+            match self
+                .state
+                .compare_exchange_weak(current, next, AcqRel, Acquire)
+            {
                 Ok(_) => return Ok(()),
                 Err(actual) => current = actual,
             }
@@ -75,8 +84,15 @@ impl RawSemaphore {
     /// A future that resolves once `n` permits are held (or the semaphore closes).
     /// Panics if `n` exceeds [`MAX_PERMITS`].
     pub(crate) fn acquire(&self, n: usize) -> Acquire<'_> {
-        assert!(n <= MAX_PERMITS, "cannot acquire more than {MAX_PERMITS} permits");
-        Acquire { semaphore: self, permits: n, key: None }
+        assert!(
+            n <= MAX_PERMITS,
+            "cannot acquire more than {MAX_PERMITS} permits"
+        );
+        Acquire {
+            semaphore: self,
+            permits: n,
+            key: None,
+        }
     }
 
     /// Returns `n` permits: to the queue's front waiters first, the rest to the counter.
@@ -87,7 +103,10 @@ impl RawSemaphore {
         let mut current = self.state.load(Relaxed);
         while current & WAITERS == 0 {
             let next = current + (n << SHIFT);
-            match self.state.compare_exchange_weak(current, next, Release, Relaxed) {
+            match self
+                .state
+                .compare_exchange_weak(current, next, Release, Relaxed)
+            {
                 Ok(_) => return,
                 Err(actual) => current = actual,
             }
@@ -114,7 +133,9 @@ impl RawSemaphore {
     /// once the queue is empty (clearing `WAITERS`).
     fn release_locked(&self, waiters: &mut WaitList<usize>, mut n: usize, wakes: &mut WakeList) {
         while n > 0 {
-            let Some(needed) = waiters.front_mut() else { break };
+            let Some(needed) = waiters.front_mut() else {
+                break;
+            };
             let granted = n.min(*needed);
             *needed -= granted;
             n -= granted;
@@ -126,7 +147,10 @@ impl RawSemaphore {
             let mut current = self.state.load(Relaxed);
             loop {
                 let next = (current & !WAITERS) + (n << SHIFT);
-                match self.state.compare_exchange_weak(current, next, AcqRel, Relaxed) {
+                match self
+                    .state
+                    .compare_exchange_weak(current, next, AcqRel, Relaxed)
+                {
                     Ok(_) => return,
                     Err(actual) => current = actual,
                 }
@@ -148,7 +172,10 @@ impl RawSemaphore {
             } else {
                 (WAITERS, available)
             };
-            match self.state.compare_exchange_weak(current, next, AcqRel, Acquire) {
+            match self
+                .state
+                .compare_exchange_weak(current, next, AcqRel, Acquire)
+            {
                 Ok(_) if taken == n => return Ok(None),
                 Ok(_) => return Ok(Some(waiters.push_back(cx.waker(), n - taken))),
                 Err(actual) => current = actual,
@@ -177,14 +204,16 @@ impl Future for Acquire<'_> {
             return match semaphore.try_acquire(this.permits) {
                 Ok(()) => Poll::Ready(Ok(())),
                 Err(TryAcquire::Closed) => Poll::Ready(Err(Closed)),
-                Err(TryAcquire::NoPermits) => match semaphore.acquire_or_enqueue(this.permits, cx) {
-                    Ok(Some(key)) => {
-                        this.key = Some(key);
-                        Poll::Pending
+                Err(TryAcquire::NoPermits) => {
+                    match semaphore.acquire_or_enqueue(this.permits, cx) {
+                        Ok(Some(key)) => {
+                            this.key = Some(key);
+                            Poll::Pending
+                        }
+                        Ok(None) => Poll::Ready(Ok(())),
+                        Err(Closed) => Poll::Ready(Err(Closed)),
                     }
-                    Ok(None) => Poll::Ready(Ok(())),
-                    Err(Closed) => Poll::Ready(Err(Closed)),
-                },
+                }
             };
         };
         let mut waiters = semaphore.waiters.lock();
@@ -213,7 +242,8 @@ impl Drop for Acquire<'_> {
         let mut waiters = self.semaphore.waiters.lock();
         let (_, still_needed) = waiters.release(key);
         // Also runs with zero permits so that leaving an otherwise empty queue clears WAITERS.
-        self.semaphore.release_locked(&mut waiters, self.permits - still_needed, &mut wakes);
+        self.semaphore
+            .release_locked(&mut waiters, self.permits - still_needed, &mut wakes);
         drop(waiters);
         wakes.wake_all();
     }

@@ -54,7 +54,10 @@ unsafe impl<T: ?Sized + Sync> Sync for OwnedMutexGuard<T> {}
 impl<T> Mutex<T> {
     /// An unlocked mutex holding `value`.
     pub fn new(value: T) -> Self {
-        Self { semaphore: RawSemaphore::new(1), data: UnsafeCell::new(value) }
+        Self {
+            semaphore: RawSemaphore::new(1),
+            data: UnsafeCell::new(value),
+        }
     }
 
     /// Consumes the mutex, returning the value.
@@ -75,7 +78,9 @@ impl<T: ?Sized> Mutex<T> {
 
     /// Takes the lock if it is free and nobody is waiting for it.
     pub fn try_lock(&self) -> Result<MutexGuard<'_, T>, TryLockError> {
-        self.semaphore.try_acquire(1).map_err(|_| TryLockError(()))?;
+        self.semaphore
+            .try_acquire(1)
+            .map_err(|_| TryLockError(()))?;
         Ok(MutexGuard { lock: self })
     }
 
@@ -87,7 +92,9 @@ impl<T: ?Sized> Mutex<T> {
 
     /// Takes the lock of a shared mutex if it is free and nobody is waiting for it.
     pub fn try_lock_owned(self: Arc<Self>) -> Result<OwnedMutexGuard<T>, TryLockError> {
-        self.semaphore.try_acquire(1).map_err(|_| TryLockError(()))?;
+        self.semaphore
+            .try_acquire(1)
+            .map_err(|_| TryLockError(()))?;
         Ok(OwnedMutexGuard { lock: self })
     }
 

@@ -51,7 +51,9 @@ pub struct Notified<'a> {
 #[derive(Debug, Clone, Copy)]
 enum Stage {
     /// Not yet polled; remembers the `notify_waiters` epoch seen at creation.
-    Init { epoch: usize },
+    Init {
+        epoch: usize,
+    },
     Waiting(WaiterKey),
     Done,
 }
@@ -59,7 +61,10 @@ enum Stage {
 impl Notify {
     /// A `Notify` with no stored permit.
     pub fn new() -> Self {
-        Self { state: AtomicUsize::new(EMPTY), waiters: Mutex::new(WaitList::new()) }
+        Self {
+            state: AtomicUsize::new(EMPTY),
+            waiters: Mutex::new(WaitList::new()),
+        }
     }
 
     /// A future that completes when this `Notify` is notified.
@@ -68,7 +73,10 @@ impl Notify {
     /// passed to the next waiter (or stored), so it is never lost.
     pub fn notified(&self) -> Notified<'_> {
         let epoch = self.state.load(SeqCst) / EPOCH_UNIT;
-        Notified { notify: self, stage: Stage::Init { epoch } }
+        Notified {
+            notify: self,
+            stage: Stage::Init { epoch },
+        }
     }
 
     /// Wakes the longest-waiting task, or stores one permit if no task waits.
@@ -167,7 +175,10 @@ impl Notify {
             if current & PHASE != NOTIFIED {
                 return false;
             }
-            match self.state.compare_exchange(current, current & !PHASE, SeqCst, SeqCst) {
+            match self
+                .state
+                .compare_exchange(current, current & !PHASE, SeqCst, SeqCst)
+            {
                 Ok(_) => return true,
                 Err(actual) => current = actual,
             }
@@ -214,7 +225,9 @@ impl Future for Notified<'_> {
 
 impl Drop for Notified<'_> {
     fn drop(&mut self) {
-        let Stage::Waiting(key) = self.stage else { return };
+        let Stage::Waiting(key) = self.stage else {
+            return;
+        };
         let notify = self.notify;
         let mut wakes = WakeList::new();
         let mut waiters = notify.waiters.lock();

@@ -99,7 +99,9 @@ impl<T> OnceCell<T> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = T>,
     {
-        match self.get_or_try_init(|| async { Ok::<T, core::convert::Infallible>(init().await) }).await
+        match self
+            .get_or_try_init(|| async { Ok::<T, core::convert::Infallible>(init().await) })
+            .await
         {
             Ok(value) => value,
             Err(never) => match never {},
@@ -133,7 +135,7 @@ impl<T> OnceCell<T> {
         if !self.initialized() {
             return None;
         }
-        let old = core::mem::replace(self, Self::new());
+        let old = core::mem::take(self);
         old.into_inner()
     }
 
@@ -177,13 +179,16 @@ impl<T> Drop for OnceCell<T> {
     fn drop(&mut self) {
         if self.initialized() {
             // SAFETY: the value is initialized and `&mut self` is the last access to it.
-            self.value.with_mut(|ptr| unsafe { (*ptr).assume_init_drop() });
+            self.value
+                .with_mut(|ptr| unsafe { (*ptr).assume_init_drop() });
         }
     }
 }
 
 impl<T: fmt::Debug> fmt::Debug for OnceCell<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OnceCell").field("value", &self.get()).finish()
+        f.debug_struct("OnceCell")
+            .field("value", &self.get())
+            .finish()
     }
 }

@@ -44,7 +44,10 @@ unsafe impl<T: ?Sized + Sync> Sync for RwLockWriteGuard<'_, T> {}
 impl<T> RwLock<T> {
     /// An unlocked lock holding `value`.
     pub fn new(value: T) -> Self {
-        Self { semaphore: RawSemaphore::new(MAX_READERS), data: UnsafeCell::new(value) }
+        Self {
+            semaphore: RawSemaphore::new(MAX_READERS),
+            data: UnsafeCell::new(value),
+        }
     }
 
     /// Consumes the lock, returning the value.
@@ -72,13 +75,17 @@ impl<T: ?Sized> RwLock<T> {
 
     /// Takes shared access if no writer holds or waits for the lock.
     pub fn try_read(&self) -> Result<RwLockReadGuard<'_, T>, TryLockError> {
-        self.semaphore.try_acquire(1).map_err(|_| TryLockError(()))?;
+        self.semaphore
+            .try_acquire(1)
+            .map_err(|_| TryLockError(()))?;
         Ok(RwLockReadGuard { lock: self })
     }
 
     /// Takes exclusive access if nobody holds or waits for the lock.
     pub fn try_write(&self) -> Result<RwLockWriteGuard<'_, T>, TryLockError> {
-        self.semaphore.try_acquire(MAX_READERS).map_err(|_| TryLockError(()))?;
+        self.semaphore
+            .try_acquire(MAX_READERS)
+            .map_err(|_| TryLockError(()))?;
         Ok(RwLockWriteGuard { lock: self })
     }
 

@@ -3,8 +3,8 @@
 
 use core::fmt;
 
-use alloc::sync::Arc;
 use crate::sync::batch_semaphore::{RawSemaphore, TryAcquire, MAX_PERMITS};
+use alloc::sync::Arc;
 
 /// A counting semaphore whose permits are acquired asynchronously, first come first served.
 ///
@@ -78,7 +78,9 @@ impl Semaphore {
 
     /// A semaphore with `permits` permits. Panics above [`Semaphore::MAX_PERMITS`].
     pub fn new(permits: usize) -> Self {
-        Self { raw: RawSemaphore::new(permits) }
+        Self {
+            raw: RawSemaphore::new(permits),
+        }
     }
 
     /// Permits available right now.
@@ -114,8 +116,14 @@ impl Semaphore {
     ///
     /// Cancel safe, as [`Semaphore::acquire`]: partially granted permits are handed on.
     pub async fn acquire_many(&self, n: u32) -> Result<SemaphorePermit<'_>, AcquireError> {
-        self.raw.acquire(n as usize).await.map_err(|_| AcquireError(()))?;
-        Ok(SemaphorePermit { semaphore: self, permits: n })
+        self.raw
+            .acquire(n as usize)
+            .await
+            .map_err(|_| AcquireError(()))?;
+        Ok(SemaphorePermit {
+            semaphore: self,
+            permits: n,
+        })
     }
 
     /// Takes one permit if one is available now and nobody is queued.
@@ -126,7 +134,10 @@ impl Semaphore {
     /// Takes `n` permits if they are available now and nobody is queued.
     pub fn try_acquire_many(&self, n: u32) -> Result<SemaphorePermit<'_>, TryAcquireError> {
         self.raw.try_acquire(n as usize)?;
-        Ok(SemaphorePermit { semaphore: self, permits: n })
+        Ok(SemaphorePermit {
+            semaphore: self,
+            permits: n,
+        })
     }
 
     /// Waits for one permit of a shared semaphore. Cancel safe, as [`Semaphore::acquire`].
@@ -139,8 +150,14 @@ impl Semaphore {
         self: Arc<Self>,
         n: u32,
     ) -> Result<OwnedSemaphorePermit, AcquireError> {
-        self.raw.acquire(n as usize).await.map_err(|_| AcquireError(()))?;
-        Ok(OwnedSemaphorePermit { semaphore: self, permits: n })
+        self.raw
+            .acquire(n as usize)
+            .await
+            .map_err(|_| AcquireError(()))?;
+        Ok(OwnedSemaphorePermit {
+            semaphore: self,
+            permits: n,
+        })
     }
 
     /// Takes one permit of a shared semaphore if available now.
@@ -154,7 +171,10 @@ impl Semaphore {
         n: u32,
     ) -> Result<OwnedSemaphorePermit, TryAcquireError> {
         self.raw.try_acquire(n as usize)?;
-        Ok(OwnedSemaphorePermit { semaphore: self, permits: n })
+        Ok(OwnedSemaphorePermit {
+            semaphore: self,
+            permits: n,
+        })
     }
 }
 

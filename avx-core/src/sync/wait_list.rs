@@ -39,7 +39,12 @@ pub(crate) struct WaitList<D> {
 
 impl<D> WaitList<D> {
     pub(crate) const fn new() -> Self {
-        Self { slots: Vec::new(), head: NIL, tail: NIL, free: NIL }
+        Self {
+            slots: Vec::new(),
+            head: NIL,
+            tail: NIL,
+            free: NIL,
+        }
     }
 
     /// Whether no waiter is queued (detached slots do not count).
@@ -49,8 +54,15 @@ impl<D> WaitList<D> {
 
     /// Queues a waiter at the back.
     pub(crate) fn push_back(&mut self, waker: &Waker, data: D) -> WaiterKey {
-        let link = Link::Queued { prev: self.tail, next: NIL };
-        let slot = Slot { waker: Some(waker.clone()), data, link };
+        let link = Link::Queued {
+            prev: self.tail,
+            next: NIL,
+        };
+        let slot = Slot {
+            waker: Some(waker.clone()),
+            data,
+            link,
+        };
         let index = if self.free == NIL {
             self.slots.push(slot);
             self.slots.len() - 1
@@ -125,7 +137,9 @@ impl<D> WaitList<D> {
             self.unlink(index);
         }
         let slot = &mut self.slots[index];
-        slot.link = Link::Free { next_free: self.free };
+        slot.link = Link::Free {
+            next_free: self.free,
+        };
         slot.waker = None;
         self.free = index;
         (was_queued, core::mem::take(&mut slot.data))
@@ -182,7 +196,10 @@ impl WakeList {
 
     /// Wakes everything collected. Call with no lock held.
     pub(crate) fn wake_all(self) {
-        self.inline.into_iter().chain(self.spilled).for_each(Waker::wake);
+        self.inline
+            .into_iter()
+            .chain(self.spilled)
+            .for_each(Waker::wake);
     }
 }
 

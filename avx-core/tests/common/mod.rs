@@ -57,16 +57,25 @@ impl<F: Future> Manual<F> {
     pub fn new(future: F) -> Self {
         let counter = Arc::new(WakeCounter::default());
         let waker = Waker::from(counter.clone());
-        Self { future: Box::pin(future), counter, waker }
+        Self {
+            future: Box::pin(future),
+            counter,
+            waker,
+        }
     }
 
     pub fn poll(&mut self) -> Poll<F::Output> {
-        self.future.as_mut().poll(&mut Context::from_waker(&self.waker))
+        self.future
+            .as_mut()
+            .poll(&mut Context::from_waker(&self.waker))
     }
 
     /// Polls and expects `Pending`.
     pub fn pending(&mut self) {
-        assert!(self.poll().is_pending(), "expected the future to be pending");
+        assert!(
+            self.poll().is_pending(),
+            "expected the future to be pending"
+        );
     }
 
     /// Polls and expects `Ready`.

@@ -177,7 +177,9 @@ impl<T> Receiver<T> {
 impl<T> Clone for Sender<T> {
     fn clone(&self) -> Self {
         self.chan.add_sender();
-        Self { chan: self.chan.clone() }
+        Self {
+            chan: self.chan.clone(),
+        }
     }
 }
 
@@ -197,7 +199,9 @@ impl<T> Drop for Receiver<T> {
 
 impl<T> fmt::Debug for Sender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sender").field("capacity", &self.capacity()).finish()
+        f.debug_struct("Sender")
+            .field("capacity", &self.capacity())
+            .finish()
     }
 }
 

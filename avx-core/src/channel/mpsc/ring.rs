@@ -42,7 +42,10 @@ impl<T> BoundedQueue<T> {
     pub(super) fn new(capacity: usize) -> Self {
         let size = capacity.next_power_of_two();
         let slots: Vec<Slot<T>> = (0..size)
-            .map(|_| Slot { full: AtomicBool::new(false), value: UnsafeCell::new(MaybeUninit::uninit()) })
+            .map(|_| Slot {
+                full: AtomicBool::new(false),
+                value: UnsafeCell::new(MaybeUninit::uninit()),
+            })
             .collect();
         Self {
             slots: slots.into_boxed_slice(),
@@ -85,7 +88,8 @@ impl<T> Queue<T> for BoundedQueue<T> {
         let value = slot.value.with(|ptr| unsafe { (*ptr).assume_init_read() });
         slot.full.store(false, Release);
         // SAFETY: as above, `head` belongs to the receiver.
-        self.head.with_mut(|ptr| unsafe { *ptr = head.wrapping_add(1) });
+        self.head
+            .with_mut(|ptr| unsafe { *ptr = head.wrapping_add(1) });
         self.permits.release(1);
         Some(value)
     }
@@ -105,7 +109,8 @@ impl<T> Drop for BoundedQueue<T> {
             if slot.full.load(Relaxed) {
                 // SAFETY: `&mut self`: nobody else accesses the slot; `full` says it holds a
                 // value that was never taken.
-                slot.value.with_mut(|ptr| unsafe { (*ptr).assume_init_drop() });
+                slot.value
+                    .with_mut(|ptr| unsafe { (*ptr).assume_init_drop() });
             }
         }
     }

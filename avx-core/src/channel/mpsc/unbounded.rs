@@ -15,7 +15,10 @@ type Shared<T> = Chan<T, UnboundedQueue<T>>;
 /// Creates a channel without a capacity limit.
 pub fn unbounded_channel<T>() -> (UnboundedSender<T>, UnboundedReceiver<T>) {
     let chan = Arc::new(Chan::new(UnboundedQueue::new()));
-    (UnboundedSender { chan: chan.clone() }, UnboundedReceiver { chan })
+    (
+        UnboundedSender { chan: chan.clone() },
+        UnboundedReceiver { chan },
+    )
 }
 
 /// Sends values to the [`UnboundedReceiver`] without waiting; cloneable.
@@ -91,7 +94,9 @@ impl<T> UnboundedReceiver<T> {
 impl<T> Clone for UnboundedSender<T> {
     fn clone(&self) -> Self {
         self.chan.add_sender();
-        Self { chan: self.chan.clone() }
+        Self {
+            chan: self.chan.clone(),
+        }
     }
 }
 

@@ -12,7 +12,9 @@ pub(super) struct UnboundedQueue<T> {
 
 impl<T> UnboundedQueue<T> {
     pub(super) fn new() -> Self {
-        Self { values: Mutex::new(VecDeque::new()) }
+        Self {
+            values: Mutex::new(VecDeque::new()),
+        }
     }
 }
 
