@@ -32,7 +32,8 @@ pub(super) struct Chan<T, Q> {
     rx_waker: AtomicWaker,
     rx_closed: AtomicBool,
     rx_closed_notify: Notify,
-    _values: PhantomData<T>,
+    // `fn() -> T`: the queue alone decides Send/Sync (values are moved, never shared).
+    _values: PhantomData<fn() -> T>,
 }
 
 impl<T, Q: Queue<T>> Chan<T, Q> {
