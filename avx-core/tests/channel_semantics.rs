@@ -121,9 +121,9 @@ fn oneshot_delivers_or_reports_the_dropped_sender() {
     tx.send(5).unwrap();
     assert_eq!(block_on(rx), Ok(5));
     let (tx, mut rx) = oneshot::channel::<u8>();
-    assert_eq!(rx.try_recv(), Err(oneshot::TryRecvError::Empty));
+    assert_eq!(rx.try_recv(), Err(oneshot::error::TryRecvError::Empty));
     drop(tx);
-    assert_eq!(rx.try_recv(), Err(oneshot::TryRecvError::Closed));
+    assert_eq!(rx.try_recv(), Err(oneshot::error::TryRecvError::Closed));
 }
 
 #[test]

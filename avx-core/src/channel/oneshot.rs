@@ -57,37 +57,44 @@ pub struct Receiver<T> {
     inner: Arc<Inner<T>>,
 }
 
-/// The sender dropped without sending.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RecvError(());
+/// Errors of the oneshot channel.
+pub mod error {
+    use core::fmt;
 
-/// Why [`Receiver::try_recv`] returned nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TryRecvError {
-    /// No value yet; the sender is still alive.
-    Empty,
-    /// The sender dropped without sending, or the value was already taken.
-    Closed,
-}
+    /// The sender dropped without sending.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct RecvError(pub(super) ());
 
-impl fmt::Display for RecvError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("channel closed")
+    /// Why [`Receiver::try_recv`] returned nothing.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum TryRecvError {
+        /// No value yet; the sender is still alive.
+        Empty,
+        /// The sender dropped without sending, or the value was already taken.
+        Closed,
     }
-}
 
-impl core::error::Error for RecvError {}
-
-impl fmt::Display for TryRecvError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TryRecvError::Empty => f.write_str("channel empty"),
-            TryRecvError::Closed => f.write_str("channel closed"),
+    impl fmt::Display for RecvError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("channel closed")
         }
     }
+
+    impl core::error::Error for RecvError {}
+
+    impl fmt::Display for TryRecvError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                TryRecvError::Empty => f.write_str("channel empty"),
+                TryRecvError::Closed => f.write_str("channel closed"),
+            }
+        }
+    }
+
+    impl core::error::Error for TryRecvError {}
 }
 
-impl core::error::Error for TryRecvError {}
+use error::{RecvError, TryRecvError};
 
 impl<T> Sender<T> {
     /// Sends `value`, or returns it if the receiver has closed or dropped.

@@ -146,6 +146,51 @@ fn notify_waiters_reaches_a_future_created_before_it() {
     });
 }
 
+#[test]
+fn once_cell_runs_one_initializer_and_everyone_sees_its_value() {
+    loom::model(|| {
+        let cell = Arc::new(OnceCell::new());
+        let runs = Arc::new(AtomicUsize::new(0));
+        let threads: alloc::vec::Vec<_> = (1..=2usize)
+            .map(|id| {
+                let (cell, runs) = (cell.clone(), runs.clone());
+                thread::spawn(move || {
+                    *block_on(cell.get_or_init(|| async {
+                        runs.fetch_add(1, SeqCst);
+                        id
+                    }))
+                })
+            })
+            .collect();
+        let seen: alloc::vec::Vec<usize> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        assert_eq!(runs.load(SeqCst), 1);
+        assert_eq!(seen[0], seen[1]);
+        assert_eq!(cell.get(), Some(&seen[0]));
+    });
+}
+
+#[test]
+fn rwlock_writer_and_reader_exclude_each_other() {
+    loom::model(|| {
+        let lock = Arc::new(RwLock::new(0usize));
+        let writer = {
+            let lock = lock.clone();
+            thread::spawn(move || {
+                block_on(async {
+                    let mut guard = lock.write().await;
+                    *guard += 1;
+                    *guard += 1;
+                })
+            })
+        };
+        // A reader sees the value before or after the write, never half of it.
+        let seen = block_on(async { *lock.read().await });
+        assert!(seen == 0 || seen == 2, "saw {seen}");
+        writer.join().unwrap();
+        assert_eq!(*lock.try_read().unwrap(), 2);
+    });
+}
+
 /// Drives `future` on the current loom thread, waiting on a loom `Notify` between polls
 /// (loom's own `block_on` needs a feature this crate does not enable; thread unparks would
 /// also disturb a later `join`).

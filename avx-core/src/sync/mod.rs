@@ -4,6 +4,7 @@
 mod atomic_waker;
 mod barrier;
 mod batch_semaphore;
+mod cache_padded;
 mod mutex;
 mod notify;
 mod once_cell;
@@ -16,6 +17,7 @@ pub(crate) mod loom_tests;
 
 pub(crate) use atomic_waker::AtomicWaker;
 pub(crate) use batch_semaphore::{RawSemaphore, TryAcquire};
+pub(crate) use cache_padded::CachePadded;
 pub(crate) use wait_list::{WaitList, WaiterKey, WakeList};
 
 pub use barrier::{Barrier, BarrierWait, BarrierWaitResult};

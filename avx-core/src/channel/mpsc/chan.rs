@@ -6,7 +6,7 @@ use core::task::{Context, Poll};
 
 use super::error::TryRecvError;
 use crate::loom::{AtomicBool, AtomicUsize, Ordering::*};
-use crate::sync::{AtomicWaker, Notify};
+use crate::sync::{AtomicWaker, CachePadded, Notify};
 
 /// What the channel needs from its queue.
 pub(super) trait Queue<T> {
@@ -29,7 +29,7 @@ pub(super) trait Queue<T> {
 pub(super) struct Chan<T, Q> {
     pub(super) queue: Q,
     senders: AtomicUsize,
-    rx_waker: AtomicWaker,
+    rx_waker: CachePadded<AtomicWaker>,
     rx_closed: AtomicBool,
     rx_closed_notify: Notify,
     // `fn() -> T`: the queue alone decides Send/Sync (values are moved, never shared).
@@ -42,7 +42,7 @@ impl<T, Q: Queue<T>> Chan<T, Q> {
         Self {
             queue,
             senders: AtomicUsize::new(1),
-            rx_waker: AtomicWaker::new(),
+            rx_waker: CachePadded(AtomicWaker::new()),
             rx_closed: AtomicBool::new(false),
             rx_closed_notify: Notify::new(),
             _values: PhantomData,

@@ -11,7 +11,7 @@ use core::mem::MaybeUninit;
 
 use super::chan::Queue;
 use crate::loom::{AtomicBool, AtomicUsize, Ordering::*, UnsafeCell};
-use crate::sync::RawSemaphore;
+use crate::sync::{CachePadded, RawSemaphore};
 
 struct Slot<T> {
     /// Set (Release) once `value` is written; cleared (Release) once it is taken.
@@ -22,13 +22,13 @@ struct Slot<T> {
 pub(super) struct BoundedQueue<T> {
     slots: Box<[Slot<T>]>,
     mask: usize,
-    /// Next index a producer claims.
-    tail: AtomicUsize,
-    /// Next index the receiver reads; touched only by the receiver.
-    head: UnsafeCell<usize>,
     capacity: usize,
+    /// Next index a producer claims.
+    tail: CachePadded<AtomicUsize>,
+    /// Next index the receiver reads; touched only by the receiver.
+    head: CachePadded<UnsafeCell<usize>>,
     /// One permit per free place; closed when the receiver closes.
-    pub(super) permits: RawSemaphore,
+    pub(super) permits: CachePadded<RawSemaphore>,
 }
 
 // SAFETY: values move from senders to the receiver (needs `T: Send`); each slot is accessed by
@@ -50,10 +50,10 @@ impl<T> BoundedQueue<T> {
         Self {
             slots: slots.into_boxed_slice(),
             mask: size - 1,
-            tail: AtomicUsize::new(0),
-            head: UnsafeCell::new(0),
             capacity,
-            permits: RawSemaphore::new(capacity),
+            tail: CachePadded(AtomicUsize::new(0)),
+            head: CachePadded(UnsafeCell::new(0)),
+            permits: CachePadded(RawSemaphore::new(capacity)),
         }
     }
 
