@@ -1,28 +1,37 @@
 //! `AtomicWaker`: one waker slot that one task registers in and any thread wakes, lock-free.
-//! Used where exactly one consumer waits (an mpsc or oneshot receiver, a oneshot sender).
+//! Used where exactly one task waits (an mpsc or oneshot receiver, a oneshot sender).
 
 use core::task::Waker;
 
+#[cfg(loom)]
+use loom::sync::atomic::fence;
+// The crate's loom shim has no `fence`; pick the real or modelled one here.
+#[cfg(not(loom))]
+use core::sync::atomic::fence;
+
 use crate::loom::{spin_loop, AtomicUsize, Ordering::*, UnsafeCell};
 
-/// Nobody is touching the slot.
-const IDLE: usize = 0;
 /// The owner is storing a waker.
 const REGISTERING: usize = 1;
 /// A waker is taking the stored waker (or asked the registering owner to wake itself).
 const WAKING: usize = 2;
+/// The cell holds a waker.
+const STORED: usize = 4;
 
 /// A waker slot with a single registering side and any number of waking sides.
 ///
-/// A `wake` that happens concurrently with `register` is never lost: either it takes the
-/// new waker, or `register` sees it and wakes the new waker itself.
+/// Protocol: the waking side first makes its condition true (queues a value, closes...),
+/// then calls [`AtomicWaker::wake`]; the owner calls [`AtomicWaker::register`] and then
+/// re-checks the condition. A SeqCst fence on each side guarantees that either the owner's
+/// re-check sees the condition, or the waker sees the registration; so `wake` can skip all
+/// read-modify-write work when nothing is registered (the common case for a busy receiver).
 pub(crate) struct AtomicWaker {
     state: AtomicUsize,
     waker: UnsafeCell<Option<Waker>>,
 }
 
-// SAFETY: the waker cell is only touched by whoever moved the state out of IDLE (REGISTERING
-// for the owner, WAKING for a waker), so accesses never overlap; `Waker` is Send + Sync.
+// SAFETY: the waker cell is only touched by whoever set REGISTERING (the owner) or set WAKING
+// while neither bit was set (a waker), so accesses never overlap; `Waker` is Send + Sync.
 unsafe impl Send for AtomicWaker {}
 // SAFETY: as above.
 unsafe impl Sync for AtomicWaker {}
@@ -30,69 +39,75 @@ unsafe impl Sync for AtomicWaker {}
 impl AtomicWaker {
     pub(crate) fn new() -> Self {
         Self {
-            state: AtomicUsize::new(IDLE),
+            state: AtomicUsize::new(0),
             waker: UnsafeCell::new(None),
         }
     }
 
     /// Stores `waker` to be woken by the next [`AtomicWaker::wake`]. Only one thread at a time
-    /// may register (the slot's owner).
+    /// may register (the slot's owner). Re-check the awaited condition afterwards.
     pub(crate) fn register(&self, waker: &Waker) {
-        match self
-            .state
-            .compare_exchange(IDLE, REGISTERING, Acquire, Acquire)
-        {
-            Ok(_) => {
-                // SAFETY: REGISTERING gives this thread sole access to the cell.
-                self.waker.with_mut(|slot| unsafe {
-                    match &*slot {
-                        Some(old) if old.will_wake(waker) => {}
-                        _ => *slot = Some(waker.clone()),
-                    }
-                });
-                if self
-                    .state
-                    .compare_exchange(REGISTERING, IDLE, AcqRel, Acquire)
-                    .is_err()
-                {
-                    // A wake arrived while we were storing: honour it ourselves.
-                    // SAFETY: wakers never touch the cell unless they moved IDLE to WAKING,
-                    // and the state is REGISTERING | WAKING, so we still own it.
-                    let woken = self.waker.with_mut(|slot| unsafe { (*slot).take() });
-                    self.state.swap(IDLE, AcqRel);
-                    if let Some(woken) = woken {
-                        woken.wake();
-                    }
-                }
-            }
-            // A wake is running right now; make sure this poll is repeated (after letting the
-            // waker finish, which also lets loom schedule it).
-            Err(_) => {
+        let mut current = self.state.load(Acquire);
+        loop {
+            if current & (REGISTERING | WAKING) != 0 {
+                // A wake is running right now; make sure this poll is repeated (after letting
+                // the waker finish, which also lets loom schedule it).
                 spin_loop();
                 waker.wake_by_ref();
+                return;
+            }
+            match self
+                .state
+                .compare_exchange(current, current | REGISTERING, Acquire, Acquire)
+            {
+                Ok(_) => break,
+                Err(actual) => current = actual,
             }
         }
+        // SAFETY: REGISTERING gives this thread sole access to the cell.
+        self.waker.with_mut(|slot| unsafe {
+            match &*slot {
+                Some(old) if old.will_wake(waker) => {}
+                _ => *slot = Some(waker.clone()),
+            }
+        });
+        let registering = current | REGISTERING;
+        if self
+            .state
+            .compare_exchange(registering, STORED, AcqRel, Acquire)
+            .is_err()
+        {
+            // A wake arrived while we were storing: honour it ourselves.
+            // SAFETY: wakers never touch the cell while REGISTERING is set, and it still is.
+            let woken = self.waker.with_mut(|slot| unsafe { (*slot).take() });
+            self.state.swap(0, AcqRel);
+            if let Some(woken) = woken {
+                woken.wake();
+            }
+        }
+        // Pairs with the fence in `wake`: see the type's documentation.
+        fence(SeqCst);
     }
 
-    /// Wakes the registered waker, if any.
+    /// Wakes the registered waker, if any. Call after making the awaited condition true.
     pub(crate) fn wake(&self) {
-        if let Some(waker) = self.take() {
-            waker.wake();
+        // Pairs with the fence in `register`: see the type's documentation.
+        fence(SeqCst);
+        if self.state.load(Relaxed) == 0 {
+            return;
         }
-    }
-
-    /// Takes the registered waker, if any, without waking it.
-    pub(crate) fn take(&self) -> Option<Waker> {
-        match self.state.fetch_or(WAKING, AcqRel) {
-            IDLE => {
-                // SAFETY: we moved IDLE to WAKING, so we alone touch the cell until we reset it.
-                let waker = self.waker.with_mut(|slot| unsafe { (*slot).take() });
-                self.state.fetch_and(!WAKING, Release);
-                waker
-            }
+        let previous = self.state.fetch_or(WAKING, AcqRel);
+        if previous & (REGISTERING | WAKING) != 0 {
             // The owner is registering (it will see WAKING and wake itself) or another waker
-            // is already taking it.
-            _ => None,
+            // is already taking the waker.
+            return;
+        }
+        // SAFETY: we set WAKING while neither bit was set, so we alone touch the cell until we
+        // clear it.
+        let waker = self.waker.with_mut(|slot| unsafe { (*slot).take() });
+        self.state.fetch_and(!(WAKING | STORED), Release);
+        if let Some(waker) = waker {
+            waker.wake();
         }
     }
 }
