@@ -65,7 +65,7 @@ pub mod error {
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub struct RecvError(pub(super) ());
 
-    /// Why [`Receiver::try_recv`] returned nothing.
+    /// Why [`super::Receiver::try_recv`] returned nothing.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub enum TryRecvError {
         /// No value yet; the sender is still alive.

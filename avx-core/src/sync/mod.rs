@@ -20,6 +20,9 @@ pub(crate) use batch_semaphore::{RawSemaphore, TryAcquire};
 pub(crate) use cache_padded::CachePadded;
 pub(crate) use wait_list::{WaitList, WaiterKey, WakeList};
 
+/// The channels, also reachable here as in `tokio::sync`.
+pub use crate::channel::{broadcast, mpsc, oneshot, watch};
+
 pub use barrier::{Barrier, BarrierWait, BarrierWaitResult};
 pub use mutex::{Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
 pub use notify::{Notified, Notify};
