@@ -7,71 +7,11 @@ use core::ops::Deref;
 use crate::loom::{Arc, AtomicUsize, Ordering::SeqCst};
 use crate::sync::Notify;
 
-/// The sender is gone (`changed`) or the value comes back because no receiver exists (`send`).
-pub mod error {
-    use core::fmt;
-
-    /// No receiver exists; the value comes back.
-    #[derive(PartialEq, Eq, Clone, Copy)]
-    pub struct SendError<T>(pub T);
-
-    /// The sender dropped.
-    #[derive(Debug, PartialEq, Eq, Clone, Copy)]
-    pub struct RecvError(pub(super) ());
-
-    impl<T> fmt::Debug for SendError<T> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.debug_struct("SendError").finish_non_exhaustive()
-        }
-    }
-
-    impl<T> fmt::Display for SendError<T> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("channel closed")
-        }
-    }
-
-    impl<T> core::error::Error for SendError<T> {}
-
-    impl fmt::Display for RecvError {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("channel closed")
-        }
-    }
-
-    impl core::error::Error for RecvError {}
-}
+pub mod error;
 
 use error::{RecvError, SendError};
 
-#[cfg(not(loom))]
-mod value_lock {
-    pub(super) type ValueLock<T> = spin::RwLock<T>;
-    pub(super) type ReadGuard<'a, T> = spin::RwLockReadGuard<'a, T>;
-
-    pub(super) fn read<T>(lock: &ValueLock<T>) -> ReadGuard<'_, T> {
-        lock.read()
-    }
-
-    pub(super) fn write<T>(lock: &ValueLock<T>) -> spin::RwLockWriteGuard<'_, T> {
-        lock.write()
-    }
-}
-
-#[cfg(loom)]
-mod value_lock {
-    pub(super) type ValueLock<T> = loom::sync::RwLock<T>;
-    pub(super) type ReadGuard<'a, T> = loom::sync::RwLockReadGuard<'a, T>;
-
-    pub(super) fn read<T>(lock: &ValueLock<T>) -> ReadGuard<'_, T> {
-        lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    pub(super) fn write<T>(lock: &ValueLock<T>) -> loom::sync::RwLockWriteGuard<'_, T> {
-        lock.write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
+mod value_lock;
 
 use value_lock::{ReadGuard, ValueLock};
 
