@@ -264,3 +264,14 @@ fn semaphore_never_exceeds_its_permits_across_threads() {
     threads.into_iter().for_each(|t| t.join().unwrap());
     assert_eq!(sem.available_permits(), 2);
 }
+
+#[test]
+fn once_cell_take_empties_the_cell_and_allows_a_new_value() {
+    let mut cell = OnceCell::new();
+    cell.set(String::from("a")).unwrap();
+    assert_eq!(cell.take().as_deref(), Some("a"));
+    assert!(!cell.initialized());
+    assert_eq!(cell.take(), None);
+    cell.set(String::from("b")).unwrap();
+    assert_eq!(cell.get().map(String::as_str), Some("b"));
+}

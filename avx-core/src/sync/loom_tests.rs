@@ -85,6 +85,31 @@ fn semaphore_acquire_cancelled_while_woken_hands_the_permit_on() {
 }
 
 #[test]
+fn semaphore_cancelled_waiter_passes_its_grant_to_the_next_waiter() {
+    loom::model(|| {
+        let sem = Arc::new(Semaphore::new(0));
+        let patient = {
+            let sem = sem.clone();
+            thread::spawn(move || drop(block_on(sem.acquire()).unwrap()))
+        };
+        let impatient = {
+            let sem = sem.clone();
+            thread::spawn(move || {
+                let mut acquire = pin!(sem.acquire());
+                let _ = acquire
+                    .as_mut()
+                    .poll(&mut Context::from_waker(Waker::noop()));
+            })
+        };
+        sem.add_permits(1);
+        impatient.join().unwrap();
+        // Completes only if the permit reached the patient waiter whatever the order.
+        patient.join().unwrap();
+        assert_eq!(sem.available_permits(), 1);
+    });
+}
+
+#[test]
 fn notify_one_is_never_lost() {
     loom::model(|| {
         let notify = Arc::new(Notify::new());

@@ -130,26 +130,22 @@ impl<T> OnceCell<T> {
         Ok(unsafe { self.value_ref() })
     }
 
-    /// Takes the value out, leaving the cell empty.
+    /// Takes the value out, leaving the cell empty (and settable again).
     pub fn take(&mut self) -> Option<T> {
         if !self.initialized() {
             return None;
         }
-        let old = core::mem::take(self);
-        old.into_inner()
+        self.initialized.store(false, Relaxed);
+        // SAFETY: the value was initialized, `&mut self` excludes every other access, and the
+        // cleared flag keeps `Drop` from dropping it a second time.
+        let value = self.value.with(|ptr| unsafe { (*ptr).assume_init_read() });
+        self.init_permit = RawSemaphore::new(1);
+        Some(value)
     }
 
     /// Consumes the cell, returning the value if set.
-    pub fn into_inner(self) -> Option<T> {
-        let this = core::mem::ManuallyDrop::new(self);
-        let value = this.initialized().then(|| {
-            // SAFETY: the value is initialized and `this` is never dropped, so it is moved
-            // out exactly once.
-            this.value.with(|ptr| unsafe { (*ptr).assume_init_read() })
-        });
-        // SAFETY: `this` is not used again; the semaphore is dropped exactly once here.
-        drop(unsafe { core::ptr::read(&this.init_permit) });
-        value
+    pub fn into_inner(mut self) -> Option<T> {
+        self.take()
     }
 
     /// Writes the value (caller holds the initializing permit) and wakes every waiter.
