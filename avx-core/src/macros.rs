@@ -61,9 +61,11 @@ macro_rules! join {
 /// Waits on several futures and runs the handler of the first one to complete; the others
 /// are dropped first. Must be used inside an async context.
 ///
-/// Branches are `pattern = future => handler,`. If a branch's output does not match its
-/// pattern, that branch is disabled and the rest keep going; an `else => handler` branch runs
-/// when every branch is disabled (without one, that case panics). Branches are polled from a
+/// Branches are `pattern = future => handler,` or `pattern = future, if condition => handler,`
+/// (a false condition disables the branch: its future is created but never polled). If a
+/// branch's output does not match its pattern, that branch is disabled and the rest keep
+/// going; an `else => handler` branch runs when every branch is disabled (without one, that
+/// case panics). Branches are polled from a
 /// random start each time for fairness; write `biased;` first to poll in written order.
 ///
 /// ```
@@ -84,14 +86,23 @@ macro_rules! select {
     (@parse $biased:expr; ($($done:tt)*); else => $otherwise:expr $(,)?) => {
         $crate::select!(@expand $biased; ($($done)*); { $otherwise })
     };
+    (@parse $biased:expr; ($($done:tt)*); $pat:pat = $fut:expr, if $cond:expr => $handler:block $(,)? $($rest:tt)*) => {
+        $crate::select!(@parse $biased; ($($done)* [$pat] [$fut] [$cond] [$handler]); $($rest)*)
+    };
+    (@parse $biased:expr; ($($done:tt)*); $pat:pat = $fut:expr, if $cond:expr => $handler:expr, $($rest:tt)*) => {
+        $crate::select!(@parse $biased; ($($done)* [$pat] [$fut] [$cond] [$handler]); $($rest)*)
+    };
+    (@parse $biased:expr; ($($done:tt)*); $pat:pat = $fut:expr, if $cond:expr => $handler:expr) => {
+        $crate::select!(@parse $biased; ($($done)* [$pat] [$fut] [$cond] [$handler]);)
+    };
     (@parse $biased:expr; ($($done:tt)*); $pat:pat = $fut:expr => $handler:block $(,)? $($rest:tt)*) => {
-        $crate::select!(@parse $biased; ($($done)* [$pat] [$fut] [$handler]); $($rest)*)
+        $crate::select!(@parse $biased; ($($done)* [$pat] [$fut] [true] [$handler]); $($rest)*)
     };
     (@parse $biased:expr; ($($done:tt)*); $pat:pat = $fut:expr => $handler:expr, $($rest:tt)*) => {
-        $crate::select!(@parse $biased; ($($done)* [$pat] [$fut] [$handler]); $($rest)*)
+        $crate::select!(@parse $biased; ($($done)* [$pat] [$fut] [true] [$handler]); $($rest)*)
     };
     (@parse $biased:expr; ($($done:tt)*); $pat:pat = $fut:expr => $handler:expr) => {
-        $crate::select!(@parse $biased; ($($done)* [$pat] [$fut] [$handler]);)
+        $crate::select!(@parse $biased; ($($done)* [$pat] [$fut] [true] [$handler]);)
     };
     (@parse $biased:expr; ($($done:tt)*);) => {
         $crate::select!(@expand $biased; ($($done)*); {
@@ -99,20 +110,26 @@ macro_rules! select {
         })
     };
     // Number the branches: each gets the `_` list that skips the branches before it.
-    (@expand $biased:expr; ($([$pat:pat] [$fut:expr] [$handler:expr])*); $otherwise:block) => {
-        $crate::select!(@number $biased; $otherwise; (); $([$pat] [$fut] [$handler])*;)
+    (@expand $biased:expr; ($([$pat:pat] [$fut:expr] [$cond:expr] [$handler:expr])*); $otherwise:block) => {
+        $crate::select!(@number $biased; $otherwise; (); $([$pat] [$fut] [$cond] [$handler])*;)
     };
     (@number $biased:expr; $otherwise:block; ($($count:tt)*);
-        [$pat:pat] [$fut:expr] [$handler:expr] $($rest:tt)*) => {
-        $crate::select!(@number $biased; $otherwise; ($($count)* _); $($rest)* ($($count)*) [$pat] [$fut] [$handler])
+        [$pat:pat] [$fut:expr] [$cond:expr] [$handler:expr] $($rest:tt)*) => {
+        $crate::select!(@number $biased; $otherwise; ($($count)* _); $($rest)* ($($count)*) [$pat] [$fut] [$cond] [$handler])
     };
-    (@number $biased:expr; $otherwise:block; ($($count:tt)*); ; $(($($skip:tt)*) [$pat:pat] [$fut:expr] [$handler:expr])*) => {{
+    (@number $biased:expr; $otherwise:block; ($($count:tt)*); ; $(($($skip:tt)*) [$pat:pat] [$fut:expr] [$cond:expr] [$handler:expr])*) => {{
         const BRANCHES: usize = $crate::__private::count(&[$(stringify!($fut)),*]);
         const _: () = ::core::assert!(BRANCHES <= 64, "select! supports at most 64 branches");
         let mut outputs = ( $({ let _ = stringify!($fut); ::core::option::Option::None },)* );
         let winner: ::core::option::Option<usize> = {
-            let mut futures = ( $( ::core::pin::pin!($crate::__private::MaybeDone::new($fut)), )* );
+            // Preconditions first: a branch whose condition is false is never polled.
             let mut disabled: u64 = 0;
+            $(
+                if !$cond {
+                    disabled |= 1u64 << $crate::__private::count(&[$(stringify!($skip)),*]);
+                }
+            )*
+            let mut futures = ( $( ::core::pin::pin!($crate::__private::MaybeDone::new($fut)), )* );
             let start = if $biased { 0 } else { $crate::__private::random_below(BRANCHES) };
             let winner = $crate::__private::poll_fn(|cx| {
                 for offset in 0..BRANCHES {

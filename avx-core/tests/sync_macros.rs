@@ -153,3 +153,24 @@ fn pin_shadows_with_a_pinned_reference() {
     });
     assert_eq!(out, 7);
 }
+
+#[test]
+fn select_precondition_false_disables_the_branch() {
+    let out = block_on(async {
+        let skip_first = true;
+        select! {
+            biased;
+            a = ready(1), if !skip_first => a,
+            b = ready(2), if skip_first => { b * 10 }
+            c = ready(3) => c,
+        }
+    });
+    assert_eq!(out, 20);
+    let out = block_on(async {
+        select! {
+            a = ready(1), if false => a,
+            else => 0,
+        }
+    });
+    assert_eq!(out, 0);
+}
