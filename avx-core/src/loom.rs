@@ -4,6 +4,7 @@
 #[cfg(loom)]
 pub(crate) use loom::{
     cell::UnsafeCell,
+    hint::spin_loop,
     sync::atomic::{AtomicBool, AtomicPtr, AtomicU16, AtomicU32, AtomicUsize, Ordering},
     sync::Arc,
 };
@@ -11,6 +12,7 @@ pub(crate) use loom::{
 #[cfg(not(loom))]
 pub(crate) use {
     alloc::sync::Arc,
+    core::hint::spin_loop,
     core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU16, AtomicU32, AtomicUsize, Ordering},
 };
 

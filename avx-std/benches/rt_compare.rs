@@ -157,8 +157,8 @@ fn chained_spawn<R: Rt>(rt: &R, done: &SyncSender<()>) {
 struct AvxOneshot;
 impl Oneshot for AvxOneshot {
     fn pair() -> (impl FnOnce() + Send + 'static, impl std::future::Future<Output = ()> + Send + 'static) {
-        let (tx, rx) = smol::channel::bounded::<()>(1); // TEMP until avx oneshot merges
-        (move || tx.try_send(()).unwrap(), async move { rx.recv().await.unwrap() })
+        let (tx, rx) = avx_std::sync::oneshot::channel::<()>();
+        (move || tx.send(()).unwrap(), async move { rx.await.unwrap() })
     }
 }
 

@@ -1,10 +1,12 @@
 //! avx-std: the avx async runtime for ordinary applications.
-//! `Runtime`, `spawn`, `block_on`, tasks, and (in later modules) net, time, sync, fs and signals.
+//! `Runtime`, `spawn`, `block_on`, tasks, sync primitives and channels, `join!`/`select!`.
 #![warn(missing_docs)]
 
 pub mod runtime;
+pub mod sync;
 pub mod task;
 
+pub use avx_core::{join, pin, select};
 pub use runtime::{Builder, Handle, Runtime};
 pub use task::spawn;
 
