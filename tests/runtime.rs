@@ -442,3 +442,60 @@ fn self_waking_future_completes() {
     let rt = runtime(2);
     assert_eq!(rt.block_on(rt.spawn(Countdown(10_000))).unwrap(), "done");
 }
+
+#[test]
+fn a_task_draining_a_busy_channel_still_lets_others_run() {
+    // One worker and a channel that never runs dry before the receiver is done: without the
+    // cooperative budget the receiver would take every value before the other task runs.
+    const VALUES: u64 = 100_000;
+    let rt = runtime(1);
+    let received = rt.block_on(rt.spawn(async {
+        let (tx, mut rx) = avx_std::sync::mpsc::unbounded_channel::<u64>();
+        for _ in 0..VALUES {
+            tx.send(1).unwrap();
+        }
+        drop(tx);
+        let other = avx_std::spawn(async {});
+        let mut received = 0;
+        while !other.is_finished() {
+            match rx.recv().await {
+                Some(value) => received += value,
+                None => break,
+            }
+        }
+        received
+    }));
+    let received = received.unwrap();
+    assert!(received < VALUES, "the receiver drained all {received} values before another task ran");
+}
+
+#[test]
+fn bursts_that_overflow_local_queues_lose_no_task() {
+    // Spawning 10,000 tasks from inside a task overflows the local queue into the global
+    // queue while the other worker steals and pulls batches: every task must run once.
+    let rt = runtime(2);
+    for _ in 0..30 {
+        let ran = Arc::new(AtomicUsize::new(0));
+        let total = rt.block_on({
+            let ran = ran.clone();
+            rt.spawn(async move {
+                let tasks: Vec<_> = (0..10_000)
+                    .map(|_| {
+                        let ran = ran.clone();
+                        avx_std::spawn(async move {
+                            ran.fetch_add(1, SeqCst);
+                        })
+                    })
+                    .collect();
+                let mut total = 0;
+                for task in tasks {
+                    task.await.unwrap();
+                    total += 1;
+                }
+                total
+            })
+        });
+        assert_eq!(total.unwrap(), 10_000);
+        assert_eq!(ran.load(SeqCst), 10_000);
+    }
+}

@@ -96,6 +96,13 @@ impl<T> Local<T> {
         self.inner.len()
     }
 
+    /// Slots the owner can fill without overflowing. Slots a thief is still copying out
+    /// count as taken; the number only grows until the owner pushes again.
+    pub(crate) fn free_slots(&self) -> usize {
+        let (steal, _) = unpack(self.inner.head.load(Acquire));
+        CAPACITY - self.tail().wrapping_sub(steal) as usize
+    }
+
     /// Pushes at the tail; when the ring is full, moves half of it plus `task` to `overflow`.
     pub(crate) fn push_back(&mut self, mut task: T, overflow: &impl Overflow<T>) {
         loop {

@@ -136,3 +136,35 @@ fn global_queue_push_pop_and_close() {
         assert_eq!(sorted(got), [1, 2, 3]);
     });
 }
+
+/// Refuses any overflow: the owner promised, via `free_slots`, not to need one.
+struct MustNotOverflow;
+
+impl Overflow<usize> for MustNotOverflow {
+    fn push_batch(&self, _: impl Iterator<Item = usize>) {
+        panic!("pushed past free_slots");
+    }
+}
+
+#[test]
+fn free_slots_counts_slots_a_thief_is_still_copying() {
+    loom::model(|| {
+        let (mut owner, steal) = deque::local::<usize>();
+        for i in 0..CAPACITY {
+            owner.push_back(i, &MustNotOverflow);
+        }
+        let thief = thread::spawn(move || {
+            let (mut mine, _) = deque::local();
+            let first = steal.steal_into(&mut mine);
+            first.into_iter().chain(core::iter::from_fn(|| mine.pop())).collect::<Vec<_>>()
+        });
+        let mut got: Vec<usize> = owner.pop().into_iter().collect();
+        let free = owner.free_slots();
+        for i in 0..free {
+            owner.push_back(CAPACITY + i, &MustNotOverflow);
+        }
+        got.extend(core::iter::from_fn(|| owner.pop()));
+        got.extend(thief.join().unwrap());
+        assert_eq!(sorted(got), (0..CAPACITY + free).collect::<Vec<_>>());
+    });
+}

@@ -96,7 +96,7 @@ impl<U: Unpark> WorkerCx<U> {
         // Take a fair share of the global queue in one lock acquisition. The bound keeps
         // the local queue from overflowing (back into the global queue) while we fill it.
         let fair_share = shared.inject.len() / shared.remotes.len() + 1;
-        let room = (CAPACITY / 2).saturating_sub(core.local.len());
+        let room = core.local.free_slots().min(CAPACITY / 2);
         let mut first = None;
         shared.inject.pop_batch(fair_share.min(room).max(1), |task| match first {
             None => first = Some(task),
@@ -194,7 +194,7 @@ impl<U: Unpark> WorkerCx<U> {
     }
 }
 
-/// Used where the caller guarantees the local queue has room.
+/// Used where the caller checked `free_slots` first.
 struct NoOverflow;
 
 impl<T> crate::deque::Overflow<T> for NoOverflow {

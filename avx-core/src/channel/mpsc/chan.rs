@@ -97,6 +97,8 @@ impl<T, Q: Queue<T>> Chan<T, Q> {
     /// # Safety
     /// Only the single receiver calls this, never from two threads at once.
     pub(super) unsafe fn poll_recv(&self, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        // A receiver that always finds a value must still give its worker back now and then.
+        core::task::ready!(crate::coop::poll_proceed(cx));
         // SAFETY: forwarded from this function's contract.
         if let Some(value) = unsafe { self.queue.pop() } {
             return Poll::Ready(Some(value));
