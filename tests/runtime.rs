@@ -342,15 +342,23 @@ fn join_set_returns_every_result_and_aborts_on_drop() {
             while let Some(result) = set.join_next().await {
                 results.push(result.unwrap());
             }
-            let mut pending = JoinSet::new();
-            let abort = pending.spawn(gate.wait());
-            drop(pending);
-            let mut waited = 0;
-            while !abort.is_finished() && waited < 10_000 {
-                task::yield_now().await;
-                waited += 1;
+            struct SignalOnDrop(mpsc::Sender<()>);
+            impl Drop for SignalOnDrop {
+                fn drop(&mut self) {
+                    let _ = self.0.send(());
+                }
             }
-            (results, abort.is_finished())
+            let (dropped_tx, dropped_rx) = mpsc::channel();
+            let mut pending = JoinSet::new();
+            let wait = gate.wait();
+            let signal = SignalOnDrop(dropped_tx);
+            pending.spawn(async move {
+                let _signal = signal;
+                wait.await;
+            });
+            drop(pending);
+            // The block_on thread is not a worker, so it may block while the workers act.
+            (results, dropped_rx.recv_timeout(std::time::Duration::from_secs(30)).is_ok())
         }
     });
     let mut sorted = results.clone();
@@ -498,4 +506,19 @@ fn bursts_that_overflow_local_queues_lose_no_task() {
         assert_eq!(total.unwrap(), 10_000);
         assert_eq!(ran.load(SeqCst), 10_000);
     }
+}
+
+#[test]
+fn dropping_a_runtime_from_inside_its_own_task_does_not_deadlock() {
+    let rt = runtime(2);
+    let (tx, rx) = mpsc::channel();
+    let holder = Arc::new(Mutex::new(Some(rt)));
+    let inner = holder.clone();
+    let spawner = holder.lock().unwrap().as_ref().unwrap().handle().clone();
+    drop(spawner.spawn(async move {
+        let rt = inner.lock().unwrap().take();
+        drop(rt); // this worker's own runtime
+        tx.send("dropped").unwrap();
+    }));
+    assert_eq!(rx.recv_timeout(std::time::Duration::from_secs(30)), Ok("dropped"));
 }

@@ -5,7 +5,7 @@
 pub(crate) use loom::{
     cell::UnsafeCell,
     hint::spin_loop,
-    sync::atomic::{AtomicBool, AtomicPtr, AtomicU16, AtomicU32, AtomicUsize, Ordering},
+    sync::atomic::{fence, AtomicBool, AtomicPtr, AtomicU16, AtomicU32, AtomicUsize, Ordering},
     sync::Arc,
 };
 
@@ -13,7 +13,7 @@ pub(crate) use loom::{
 pub(crate) use {
     alloc::sync::Arc,
     core::hint::spin_loop,
-    core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU16, AtomicU32, AtomicUsize, Ordering},
+    core::sync::atomic::{fence, AtomicBool, AtomicPtr, AtomicU16, AtomicU32, AtomicUsize, Ordering},
 };
 
 /// `UnsafeCell` with loom's closure-based access API, so code reads the same under both cfgs.

@@ -17,6 +17,15 @@ use core::future::Future;
 
 pub(super) type TaskRef<U> = Notified<Handle<U>>;
 
+/// Where a task scheduled from its own worker's thread goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Placement {
+    /// The LIFO slot: a task just woken, run next while its data is hot in cache.
+    Lifo,
+    /// The back of the local queue: new and yielding tasks.
+    Back,
+}
+
 pub(super) struct Shared<U: Unpark> {
     pub(super) remotes: Box<[Remote<U>]>,
     pub(super) inject: Inject<TaskRef<U>>,
@@ -90,7 +99,8 @@ impl<U: Unpark> Handle<U> {
     {
         let (handle, notified) = self.shared.owned.bind(future, self.clone());
         if let Some(notified) = notified {
-            self.schedule_task(notified, false);
+            // New tasks queue up in order; the LIFO slot is for tasks a wake-up makes hot.
+            self.schedule_task(notified, Placement::Back);
         }
         handle
     }
@@ -141,9 +151,9 @@ impl<U: Unpark> Handle<U> {
         Some(unsafe { &*(worker as *const WorkerCx<U>) })
     }
 
-    pub(super) fn schedule_task(&self, task: TaskRef<U>, is_yield: bool) {
+    pub(super) fn schedule_task(&self, task: TaskRef<U>, placement: Placement) {
         if let Some(worker) = self.current_worker() {
-            if let Err(task) = worker.schedule_local(task, is_yield) {
+            if let Err(task) = worker.schedule_local(task, placement) {
                 self.schedule_remote(task);
             }
             return;
@@ -162,11 +172,11 @@ impl<U: Unpark> Handle<U> {
 
 impl<U: Unpark> Schedule for Handle<U> {
     fn schedule(&self, task: Notified<Self>) {
-        self.schedule_task(task, false);
+        self.schedule_task(task, Placement::Lifo);
     }
 
     fn yield_now(&self, task: Notified<Self>) {
-        self.schedule_task(task, true);
+        self.schedule_task(task, Placement::Back);
     }
 
     fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {

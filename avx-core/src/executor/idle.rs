@@ -2,12 +2,13 @@
 //! awake, and which are asleep, so new work wakes exactly one sleeper and only when no
 //! searching worker would find it anyway (no thundering herd).
 
-use crate::loom::{AtomicUsize, Mutex, Ordering::SeqCst};
+use crate::loom::{fence, AtomicUsize, Mutex, Ordering::SeqCst};
 use alloc::vec::Vec;
 
-/// `searching << SHIFT | unparked` in one word, updated with sequentially consistent
-/// operations: a pusher's "push, then read the counts" and a parker's "update the counts,
-/// then re-check the queues" can then never both miss each other.
+/// `searching << SHIFT | unparked` in one word. A pusher does "push (a plain release
+/// store), fence, read the counts"; a parker does "update the counts, fence, re-check the
+/// queues". With a sequentially consistent fence on each side they can never both miss
+/// each other (without it, the pusher's store may still sit in its store buffer).
 const SHIFT: u32 = usize::BITS / 2;
 const UNPARKED_MASK: usize = (1 << SHIFT) - 1;
 const SEARCHING_ONE: usize = 1 << SHIFT;
@@ -47,6 +48,7 @@ impl Idle {
     }
 
     fn should_notify(&self) -> bool {
+        fence(SeqCst);
         let counts = self.counts.load(SeqCst);
         searching(counts) == 0 && unparked(counts) < self.workers
     }
@@ -75,6 +77,8 @@ impl Idle {
         let delta = 1 + if is_searching { SEARCHING_ONE } else { 0 };
         let prev = self.counts.fetch_sub(delta, SeqCst);
         sleepers.push(index);
+        // Orders the caller's re-check of the queues after the count update.
+        fence(SeqCst);
         is_searching && searching(prev) == 1
     }
 
@@ -126,5 +130,38 @@ mod tests {
         assert!(idle.park(1, true));
         assert!(idle.unpark_self(1));
         assert!(!idle.unpark_self(1));
+    }
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use crate::inject::Inject;
+    use crate::loom::{Arc, AtomicBool, Ordering::SeqCst as Order};
+    use loom::thread;
+
+    /// A pusher (push, then maybe notify) racing the last searcher going to sleep (park,
+    /// then re-check): the work is either seen by the parker or a sleeper is notified.
+    #[test]
+    fn last_searcher_parking_never_misses_a_push() {
+        loom::model(|| {
+            let idle = Arc::new(Idle::new(1));
+            let inject = Arc::new(Inject::new());
+            assert!(idle.try_start_searching());
+            let notified = Arc::new(AtomicBool::new(false));
+            let pusher = {
+                let (idle, inject, notified) = (idle.clone(), inject.clone(), notified.clone());
+                thread::spawn(move || {
+                    inject.push(1u32).unwrap();
+                    if idle.worker_to_notify().is_some() {
+                        notified.store(true, Order);
+                    }
+                })
+            };
+            let last = idle.park(0, true);
+            let saw_work = last && !inject.is_empty();
+            pusher.join().unwrap();
+            assert!(saw_work || notified.load(Order), "work pushed while the only worker fell asleep unseen");
+        });
     }
 }

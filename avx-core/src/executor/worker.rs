@@ -1,7 +1,7 @@
 //! The worker loop: the LIFO slot, then the local queue (the global queue every so many
 //! ticks, so it cannot starve), then stealing from a random victim, then parking.
 
-use super::handle::{Handle, Shared, TaskRef};
+use super::handle::{Handle, Placement, Shared, TaskRef};
 use crate::coop;
 use crate::deque::{Local, CAPACITY};
 use crate::oracle::Oracle;
@@ -176,11 +176,11 @@ impl<U: Unpark> WorkerCx<U> {
 
     /// Queues a task woken on this worker's thread. Hands it back if the core is busy
     /// (re-entrant use), so the caller can fall back to the global queue.
-    pub(super) fn schedule_local(&self, task: TaskRef<U>, is_yield: bool) -> Result<(), TaskRef<U>> {
+    pub(super) fn schedule_local(&self, task: TaskRef<U>, placement: Placement) -> Result<(), TaskRef<U>> {
         let shared = self.shared();
         let Ok(mut core) = self.core.try_borrow_mut() else { return Err(task) };
         let lifo = &shared.remotes[core.index].lifo;
-        if is_yield || shared.config.max_lifo_polls == 0 {
+        if placement == Placement::Back || shared.config.max_lifo_polls == 0 {
             core.local.push_back(task, &shared.inject);
         } else if let Some(displaced) = lifo.replace(task) {
             core.local.push_back(displaced, &shared.inject);

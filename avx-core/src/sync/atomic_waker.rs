@@ -3,13 +3,7 @@
 
 use core::task::Waker;
 
-#[cfg(loom)]
-use loom::sync::atomic::fence;
-// The crate's loom shim has no `fence`; pick the real or modelled one here.
-#[cfg(not(loom))]
-use core::sync::atomic::fence;
-
-use crate::loom::{spin_loop, AtomicUsize, Ordering::*, UnsafeCell};
+use crate::loom::{fence, spin_loop, AtomicUsize, Ordering::*, UnsafeCell};
 
 /// The owner is storing a waker.
 const REGISTERING: usize = 1;

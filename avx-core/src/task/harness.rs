@@ -181,6 +181,9 @@ fn store_join_waker(header: &Header, waker: &Waker) -> Result<(), ()> {
 pub(super) unsafe fn drop_join_handle<F: Future, S: Schedule>(ptr: NonNull<Header>) {
     // SAFETY: module contract.
     let cell = unsafe { cell::<F, S>(ptr) };
+    if cell.header.state.drop_join_handle_fast() {
+        return;
+    }
     match cell.header.state.unset_join_interest() {
         // SAFETY: with JOIN_WAKER cleared too, the slot is the handle's again.
         Ok(_) => cell.header.join_waker.with_mut(|slot| unsafe { *slot = None }),

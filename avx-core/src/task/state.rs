@@ -234,6 +234,19 @@ impl State {
         })
     }
 
+    /// The common way a `JoinHandle` goes: dropped without having registered a waker,
+    /// before completion, while other references remain. Gives up the join interest and
+    /// the handle's reference in one step; returns false (changing nothing) otherwise.
+    pub(super) fn drop_join_handle_fast(&self) -> bool {
+        self.update(|s| {
+            debug_assert!(s.is_join_interested());
+            if s.is_complete() || s.is_join_waker_set() || s.ref_count() < 2 {
+                return (None, false);
+            }
+            (Some((s.0 & !JOIN_INTEREST) - REF_ONE), true)
+        })
+    }
+
     /// Publishes the join waker written by the handle. Fails if the task completed meanwhile.
     pub(super) fn set_join_waker(&self) -> Result<Snapshot, Snapshot> {
         self.update(|s| {

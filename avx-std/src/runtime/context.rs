@@ -71,6 +71,11 @@ impl Drop for DrivingGuard {
     }
 }
 
+/// Whether this thread drives a runtime (a worker, or inside `block_on`).
+pub(crate) fn is_driving() -> bool {
+    DRIVING.try_with(Cell::get).unwrap_or(false)
+}
+
 /// # Panics
 /// If the thread already drives a runtime: blocking it would stall the tasks it runs.
 pub(crate) fn start_driving() -> DrivingGuard {

@@ -116,6 +116,9 @@ impl Runtime {
         if std::mem::replace(&mut self.shut_down, true) {
             return;
         }
+        // Dropped from inside a task or `block_on`: waiting for the workers could wait for
+        // this very thread, so shut down without waiting instead.
+        let timeout = if context::is_driving() { Some(Duration::ZERO) } else { timeout };
         let deadline = timeout.map(|t| Instant::now() + t);
         let inner = &self.handle.inner;
         match &inner.scheduler {
