@@ -292,3 +292,10 @@ fn blocking_lock_waits_for_an_async_holder_on_another_thread() {
     assert_eq!(*lock.blocking_read(), 2);
     assert_eq!(*mutex.blocking_lock(), 1);
 }
+
+#[test]
+#[should_panic(expected = "at most")]
+fn semaphore_refuses_to_overflow() {
+    let sem = Semaphore::new(Semaphore::MAX_PERMITS);
+    sem.add_permits(1);
+}
