@@ -272,3 +272,27 @@ fn once_cell_take_empties_the_cell_and_allows_a_new_value() {
     cell.set(String::from("b")).unwrap();
     assert_eq!(cell.get().map(String::as_str), Some("b"));
 }
+
+#[cfg(feature = "std")]
+#[test]
+fn blocking_lock_waits_for_an_async_holder_on_another_thread() {
+    let mutex = Arc::new(Mutex::new(0));
+    let guard = mutex.clone().try_lock_owned().unwrap();
+    let waiter = {
+        let mutex = mutex.clone();
+        std::thread::spawn(move || *mutex.blocking_lock() += 1)
+    };
+    drop(guard);
+    waiter.join().unwrap();
+    let lock = RwLock::new(1);
+    *lock.blocking_write() += 1;
+    assert_eq!(*lock.blocking_read(), 2);
+    assert_eq!(*mutex.blocking_lock(), 1);
+}
+
+#[test]
+#[should_panic(expected = "at most")]
+fn semaphore_refuses_to_overflow() {
+    let sem = Semaphore::new(Semaphore::MAX_PERMITS);
+    sem.add_permits(1);
+}

@@ -136,6 +136,35 @@ fn broadcast_delivers_then_closes() {
 }
 
 #[test]
+fn broadcast_lagging_receiver_accounts_for_every_value() {
+    loom::model(|| {
+        let (tx, mut rx) = broadcast::channel(1);
+        let sender = thread::spawn(move || {
+            tx.send(1u32).unwrap();
+            tx.send(2u32).unwrap();
+        });
+        let (received, missed) = block_on(async {
+            let (mut received, mut missed, mut last) = (0, 0, 0);
+            loop {
+                match rx.recv().await {
+                    Ok(v) => {
+                        assert!(v > last, "values arrive in order");
+                        last = v;
+                        received += 1;
+                    }
+                    Err(broadcast::error::RecvError::Lagged(n)) => missed += n,
+                    Err(broadcast::error::RecvError::Closed) => break (received, missed),
+                }
+            }
+        });
+        // Every value is either received or reported as missed, and the newest always arrives.
+        assert_eq!(received + missed, 2);
+        assert!(received >= 1);
+        sender.join().unwrap();
+    });
+}
+
+#[test]
 fn watch_last_value_is_seen_before_close() {
     loom::model(|| {
         let (tx, mut rx) = watch::channel(0u32);

@@ -174,7 +174,7 @@ impl<T> Receiver<T> {
     /// Blocks the thread until the value arrives. For code outside the runtime only.
     #[cfg(feature = "std")]
     pub fn blocking_recv(self) -> Result<T, RecvError> {
-        crate::channel::block_on(self)
+        crate::sync::block_on(self)
     }
 
     fn take_value(&mut self) -> Option<T> {

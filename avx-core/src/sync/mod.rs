@@ -4,6 +4,8 @@
 mod atomic_waker;
 mod barrier;
 mod batch_semaphore;
+#[cfg(feature = "std")]
+mod blocking;
 mod cache_padded;
 mod mutex;
 mod notify;
@@ -17,6 +19,8 @@ pub(crate) mod loom_tests;
 
 pub(crate) use atomic_waker::AtomicWaker;
 pub(crate) use batch_semaphore::{RawSemaphore, TryAcquire};
+#[cfg(feature = "std")]
+pub(crate) use blocking::block_on;
 pub(crate) use cache_padded::CachePadded;
 pub(crate) use wait_list::{WaitList, WaiterKey, WakeList};
 

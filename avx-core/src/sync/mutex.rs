@@ -91,6 +91,13 @@ impl<T: ?Sized> Mutex<T> {
         Ok(OwnedMutexGuard { lock: self })
     }
 
+    /// Blocks the thread until the lock is taken. For code outside the runtime; never call it
+    /// from an async task (it would block a worker).
+    #[cfg(feature = "std")]
+    pub fn blocking_lock(&self) -> MutexGuard<'_, T> {
+        crate::sync::block_on(self.lock())
+    }
+
     /// Mutable access without locking: `&mut self` proves nobody else holds the lock.
     pub fn get_mut(&mut self) -> &mut T {
         // SAFETY: `&mut self` excludes every guard, so this is the only access.

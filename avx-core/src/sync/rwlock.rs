@@ -82,6 +82,18 @@ impl<T: ?Sized> RwLock<T> {
         Ok(RwLockWriteGuard { lock: self })
     }
 
+    /// Blocks the thread until shared access is granted. For code outside the runtime only.
+    #[cfg(feature = "std")]
+    pub fn blocking_read(&self) -> RwLockReadGuard<'_, T> {
+        crate::sync::block_on(self.read())
+    }
+
+    /// Blocks the thread until exclusive access is granted. For code outside the runtime only.
+    #[cfg(feature = "std")]
+    pub fn blocking_write(&self) -> RwLockWriteGuard<'_, T> {
+        crate::sync::block_on(self.write())
+    }
+
     /// Mutable access without locking: `&mut self` proves nobody holds the lock.
     pub fn get_mut(&mut self) -> &mut T {
         // SAFETY: `&mut self` excludes every guard.

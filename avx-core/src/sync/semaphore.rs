@@ -87,7 +87,12 @@ impl Semaphore {
     }
 
     /// Adds `n` permits, serving queued waiters first.
+    ///
+    /// # Panics
+    /// If the semaphore would hold more than [`Semaphore::MAX_PERMITS`] permits.
     pub fn add_permits(&self, n: usize) {
+        let room = MAX_PERMITS - self.available_permits().min(MAX_PERMITS);
+        assert!(n <= room, "a semaphore holds at most {MAX_PERMITS} permits");
         self.raw.release(n);
     }
 

@@ -117,7 +117,7 @@ impl<T> Sender<T> {
     /// from an async task (it would block a worker).
     #[cfg(feature = "std")]
     pub fn blocking_send(&self, value: T) -> Result<(), SendError<T>> {
-        crate::channel::block_on(self.send(value))
+        crate::sync::block_on(self.send(value))
     }
 }
 
@@ -170,7 +170,7 @@ impl<T> Receiver<T> {
     /// runtime; never call it from an async task.
     #[cfg(feature = "std")]
     pub fn blocking_recv(&mut self) -> Option<T> {
-        crate::channel::block_on(self.recv())
+        crate::sync::block_on(self.recv())
     }
 }
 

@@ -84,7 +84,7 @@ impl<T> UnboundedReceiver<T> {
     /// runtime; never call it from an async task.
     #[cfg(feature = "std")]
     pub fn blocking_recv(&mut self) -> Option<T> {
-        crate::channel::block_on(self.recv())
+        crate::sync::block_on(self.recv())
     }
 }
 
