@@ -7,8 +7,9 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
-pub(crate) mod loom;
 pub mod io;
+pub(crate) mod loom;
 pub mod park;
+pub mod time;
 
 pub use park::{Clock, Interest, Park, RawSource, Reactor, Registry, Ticks, Token, Unpark};
