@@ -7,8 +7,8 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
-pub mod io;
 pub(crate) mod loom;
+pub mod io;
 pub mod park;
 pub mod time;
 
