@@ -25,6 +25,9 @@ pub(crate) struct Expiration {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct AlreadyDue;
 
+/// The `Links::slot` of entries on the due list.
+const DUE_LIST: u16 = u16::MAX;
+
 struct Level {
     /// Bit `s` set ⇔ `heads[s]` is non-empty.
     occupied: u64,
@@ -33,9 +36,12 @@ struct Level {
 
 /// A timing wheel. Every method is called with the owning shard's lock held.
 pub(crate) struct Wheel {
-    /// Milliseconds processed so far: every entry due at or before it has fired.
+    /// Milliseconds processed so far: every entry due at or before it is on the due list
+    /// or has fired.
     elapsed: u64,
     levels: [Level; LEVELS],
+    /// Entries found due while draining a slot, not yet handed out by `pop_due`.
+    due: Option<NonNull<Entry>>,
     len: usize,
 }
 
@@ -53,11 +59,12 @@ impl Wheel {
                     heads: [None; SLOTS],
                 }
             }; LEVELS],
+            due: None,
             len: 0,
         }
     }
 
-    /// How many entries are linked.
+    /// How many entries are linked (in slots or on the due list).
     pub(crate) fn len(&self) -> usize {
         self.len
     }
@@ -65,6 +72,7 @@ impl Wheel {
     /// Whether no entry is linked and no slot is marked occupied.
     pub(crate) fn is_empty(&self) -> bool {
         self.len == 0
+            && self.due.is_none()
             && self
                 .levels
                 .iter()
@@ -79,34 +87,29 @@ impl Wheel {
     /// The shard lock guarding this wheel is held, the entry is pinned, not linked anywhere,
     /// and stays alive until it is removed with [`Wheel::remove`] or popped by
     /// [`Wheel::pop_due`].
-    pub(crate) unsafe fn insert(
-        &mut self,
-        entry: NonNull<Entry>,
-        when: u64,
-    ) -> Result<(), AlreadyDue> {
+    pub(crate) unsafe fn insert(&mut self, entry: NonNull<Entry>, when: u64) -> Result<(), AlreadyDue> {
         if when <= self.elapsed {
             return Err(AlreadyDue);
         }
-        let level = level_for(self.elapsed, when);
-        let slot = ((when >> (SLOT_BITS * level as u32)) & SLOT_MASK) as usize;
-        let head = self.levels[level].heads[slot];
-        // SAFETY: the entry and the old head are alive (contract of every insert) and the
-        // shard lock is held.
-        unsafe {
-            entry.as_ref().with_links(|links| {
-                links.when = when;
-                links.prev = None;
-                links.next = head;
-                links.slot = (level * SLOTS + slot) as u16;
-            });
-            if let Some(head) = head {
-                head.as_ref().with_links(|links| links.prev = Some(entry));
-            }
-        }
-        self.levels[level].heads[slot] = Some(entry);
-        self.levels[level].occupied |= 1 << slot;
+        // SAFETY: the entry is alive and the lock is held (contract).
+        unsafe { entry.as_ref().with_links(|links| links.when = when) };
+        // SAFETY: forwarded from this function's contract.
+        unsafe { self.file(entry, when) };
         self.len += 1;
         Ok(())
+    }
+
+    /// Pushes an entry due after `elapsed` onto the slot list for `when`.
+    ///
+    /// # Safety
+    /// As for [`Wheel::insert`], and `when > self.elapsed`.
+    unsafe fn file(&mut self, entry: NonNull<Entry>, when: u64) {
+        let level = level_for(self.elapsed, when);
+        let slot = ((when >> (SLOT_BITS * level as u32)) & SLOT_MASK) as usize;
+        let id = (level * SLOTS + slot) as u16;
+        // SAFETY: forwarded from this function's contract.
+        unsafe { push_front(&mut self.levels[level].heads[slot], entry, id) };
+        self.levels[level].occupied |= 1 << slot;
     }
 
     /// Unlinks an entry.
@@ -114,23 +117,15 @@ impl Wheel {
     /// # Safety
     /// The shard lock is held and the entry is currently linked into this wheel.
     pub(crate) unsafe fn remove(&mut self, entry: NonNull<Entry>) {
-        // SAFETY: the entry is linked here, so it and its neighbours are alive (insert's
-        // contract) and the lock is held.
-        unsafe {
-            let (prev, next, slot) = entry.as_ref().with_links(|links| {
-                let taken = (links.prev, links.next, links.slot as usize);
-                links.prev = None;
-                links.next = None;
-                taken
-            });
-            let (level, slot) = (slot / SLOTS, slot % SLOTS);
-            match prev {
-                Some(prev) => prev.as_ref().with_links(|links| links.next = next),
-                None => self.levels[level].heads[slot] = next,
-            }
-            if let Some(next) = next {
-                next.as_ref().with_links(|links| links.prev = prev);
-            }
+        // SAFETY: the entry is linked here, so it is alive (insert's contract); lock held.
+        let id = unsafe { entry.as_ref().with_links(|links| links.slot) };
+        if id == DUE_LIST {
+            // SAFETY: the entry is on the due list (contract).
+            unsafe { unlink(&mut self.due, entry) };
+        } else {
+            let (level, slot) = (id as usize / SLOTS, id as usize % SLOTS);
+            // SAFETY: the entry is on this slot's list (contract).
+            unsafe { unlink(&mut self.levels[level].heads[slot], entry) };
             if self.levels[level].heads[slot].is_none() {
                 self.levels[level].occupied &= !(1 << slot);
             }
@@ -138,8 +133,15 @@ impl Wheel {
         self.len -= 1;
     }
 
-    /// The earliest slot that needs processing, if any entry is linked.
+    /// The earliest slot that needs processing, if any entry is linked in a slot.
     pub(crate) fn next_expiration(&self) -> Option<Expiration> {
+        if self.due.is_some() {
+            return Some(Expiration {
+                level: 0,
+                slot: 0,
+                at: self.elapsed,
+            });
+        }
         (0..LEVELS)
             .filter_map(|level| self.next_in_level(level))
             .min_by_key(|expiration| expiration.at)
@@ -155,8 +157,8 @@ impl Wheel {
         // Distance (in slots) from the current slot to the next occupied one, cyclically.
         let mut distance = occupied.rotate_right(current).trailing_zeros();
         if distance == 0 && level > 0 {
-            // Only the top level can hold entries in the current slot: deadlines a full
-            // rotation or more ahead. Their slot comes round again one rotation later.
+            // Slots are drained whole, so only the top level can hold entries in its current
+            // slot: deadlines a rotation or more ahead, whose slot comes round next rotation.
             distance = SLOTS as u32;
         }
         let rotation_start = (self.elapsed >> (shift + SLOT_BITS)) << (shift + SLOT_BITS);
@@ -166,10 +168,16 @@ impl Wheel {
     }
 
     /// Advances the wheel towards `now` (ms) and returns the next entry due at or before it,
-    /// unlinked; `None` once every due entry has been returned. Entries of coarser slots
-    /// that are not yet due are re-filed into finer slots on the way.
+    /// unlinked; `None` once every due entry has been returned. Each slot reached is drained
+    /// whole: due entries move to the due list, the others are re-filed into finer slots.
     pub(crate) fn pop_due(&mut self, now: u64) -> Option<NonNull<Entry>> {
         loop {
+            if let Some(entry) = self.due {
+                // SAFETY: the entry is on the due list and the caller holds the shard lock
+                // (as for every `&mut Wheel`).
+                unsafe { self.remove(entry) };
+                return Some(entry);
+            }
             let expiration = match self.next_expiration() {
                 Some(expiration) if expiration.at <= now => expiration,
                 _ => {
@@ -178,18 +186,60 @@ impl Wheel {
                 }
             };
             self.elapsed = self.elapsed.max(expiration.at);
-            let entry = self.levels[expiration.level].heads[expiration.slot]?;
-            // SAFETY: the entry is linked here (it is a slot head) and the caller holds the
-            // shard lock, as for every `&mut Wheel`.
-            let when = unsafe {
-                self.remove(entry);
-                entry.as_ref().with_links(|links| links.when)
-            };
-            // SAFETY: as above; the entry is unlinked but still alive until popped.
-            match unsafe { self.insert(entry, when) } {
-                Ok(()) => continue,
-                Err(AlreadyDue) => return Some(entry),
+            let mut drained = self.levels[expiration.level].heads[expiration.slot].take();
+            self.levels[expiration.level].occupied &= !(1 << expiration.slot);
+            while let Some(entry) = drained {
+                // SAFETY: the drained entries were linked, so they are alive; lock held.
+                let (next, when) = unsafe {
+                    entry.as_ref().with_links(|links| (links.next.take(), links.when))
+                };
+                drained = next;
+                if when <= self.elapsed {
+                    // SAFETY: as above; the entry is off every list.
+                    unsafe { push_front(&mut self.due, entry, DUE_LIST) };
+                } else {
+                    // SAFETY: as above, and `when > elapsed`.
+                    unsafe { self.file(entry, when) };
+                }
             }
+        }
+    }
+}
+
+/// Pushes `entry` onto the list at `head`, recording the list's id in it.
+///
+/// # Safety
+/// Shard lock held; `entry` and every entry on the list are alive; `entry` is on no list.
+unsafe fn push_front(head: &mut Option<NonNull<Entry>>, entry: NonNull<Entry>, id: u16) {
+    let old = *head;
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        entry.as_ref().with_links(|links| {
+            links.prev = None;
+            links.next = old;
+            links.slot = id;
+        });
+        if let Some(old) = old {
+            old.as_ref().with_links(|links| links.prev = Some(entry));
+        }
+    }
+    *head = Some(entry);
+}
+
+/// Removes `entry` from the list at `head`.
+///
+/// # Safety
+/// Shard lock held; `entry` is on that list and every entry on it is alive.
+unsafe fn unlink(head: &mut Option<NonNull<Entry>>, entry: NonNull<Entry>) {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        let (prev, next) = entry.as_ref().with_links(|links| (links.prev.take(), links.next.take()));
+        match prev {
+            Some(prev) => prev.as_ref().with_links(|links| links.next = next),
+            None => *head = next,
+        }
+        if let Some(next) = next {
+            next.as_ref().with_links(|links| links.prev = prev);
         }
     }
 }
@@ -200,4 +250,155 @@ fn level_for(elapsed: u64, when: u64) -> usize {
     let differing = (elapsed ^ when) | SLOT_MASK;
     let highest_bit = 63 - differing.leading_zeros();
     ((highest_bit / SLOT_BITS) as usize).min(LEVELS - 1)
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use alloc::boxed::Box;
+    use alloc::vec::Vec;
+    use core::pin::Pin;
+
+    use super::*;
+
+    fn entry() -> Pin<Box<Entry>> {
+        Box::pin(Entry::new())
+    }
+
+    fn ptr(entry: &Pin<Box<Entry>>) -> NonNull<Entry> {
+        NonNull::from(&**entry)
+    }
+
+    fn when(entry: NonNull<Entry>) -> u64 {
+        // SAFETY: test entries outlive the wheel operations; single-threaded.
+        unsafe { entry.as_ref().with_links(|links| links.when) }
+    }
+
+    fn level_of(entry: &Pin<Box<Entry>>) -> usize {
+        // SAFETY: single-threaded test; the entry is alive.
+        unsafe { entry.with_links(|links| links.slot as usize / SLOTS) }
+    }
+
+    /// A small deterministic generator (xorshift64*).
+    fn random(state: &mut u64) -> u64 {
+        *state ^= *state >> 12;
+        *state ^= *state << 25;
+        *state ^= *state >> 27;
+        state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    #[test]
+    fn insert_and_remove_at_every_level() {
+        let mut wheel = Wheel::new();
+        wheel.pop_due(1_000); // start away from zero so levels are not aligned by accident
+        for level in 0..LEVELS {
+            let deadline = 1_000 + (1u64 << (SLOT_BITS * level as u32)) * 3;
+            let entry = entry();
+            // SAFETY: the entry outlives its link (removed below).
+            unsafe { wheel.insert(ptr(&entry), deadline) }.unwrap();
+            assert_eq!(level_of(&entry), level, "deadline {deadline}");
+            assert_eq!(wheel.len(), 1);
+            assert!(wheel.next_expiration().unwrap().at <= deadline);
+            // SAFETY: linked just above.
+            unsafe { wheel.remove(ptr(&entry)) };
+            assert!(wheel.is_empty());
+        }
+    }
+
+    #[test]
+    fn removing_from_the_middle_of_a_slot_keeps_the_others() {
+        let mut wheel = Wheel::new();
+        let entries: Vec<_> = (0..3).map(|_| entry()).collect();
+        for entry in &entries {
+            // SAFETY: entries outlive the wheel's use of them in this test.
+            unsafe { wheel.insert(ptr(entry), 5) }.unwrap();
+        }
+        // SAFETY: linked above.
+        unsafe { wheel.remove(ptr(&entries[1])) };
+        let mut popped = Vec::new();
+        while let Some(entry) = wheel.pop_due(5) {
+            popped.push(entry);
+        }
+        assert_eq!(popped.len(), 2);
+        assert!(popped.contains(&ptr(&entries[0])) && popped.contains(&ptr(&entries[2])));
+        assert!(wheel.is_empty());
+    }
+
+    #[test]
+    fn refuses_deadlines_already_processed() {
+        let mut wheel = Wheel::new();
+        assert_eq!(wheel.pop_due(10), None);
+        let entry = entry();
+        // SAFETY: not linked on error.
+        assert_eq!(unsafe { wheel.insert(ptr(&entry), 10) }, Err(AlreadyDue));
+        assert!(wheel.is_empty());
+    }
+
+    #[test]
+    fn cascades_and_fires_each_entry_exactly_at_its_millisecond() {
+        let deadlines = [1, 63, 64, 65, 4_095, 4_096, 4_097, 300_000, 17_000_000, 1 << 31, (1 << 36) + 5, 1 << 40];
+        let mut wheel = Wheel::new();
+        let entries: Vec<_> = deadlines.iter().map(|_| entry()).collect();
+        for (entry, &deadline) in entries.iter().zip(&deadlines) {
+            // SAFETY: entries outlive the wheel's use of them in this test.
+            unsafe { wheel.insert(ptr(entry), deadline) }.unwrap();
+        }
+        for (entry, &deadline) in entries.iter().zip(&deadlines) {
+            assert_eq!(wheel.pop_due(deadline - 1), None, "nothing fires before {deadline}");
+            assert_eq!(wheel.pop_due(deadline), Some(ptr(entry)));
+            assert_eq!(wheel.pop_due(deadline), None);
+        }
+        assert!(wheel.is_empty());
+    }
+
+    #[test]
+    fn one_big_jump_fires_in_deadline_order() {
+        let mut wheel = Wheel::new();
+        let mut state = 0x9E37_79B9_7F4A_7C15;
+        let entries: Vec<_> = (0..2_000).map(|_| entry()).collect();
+        for entry in &entries {
+            let deadline = 1 + random(&mut state) % (1 << (SLOT_BITS * (1 + random(&mut state) as u32 % 6)));
+            // SAFETY: entries outlive the wheel's use of them in this test.
+            unsafe { wheel.insert(ptr(entry), deadline) }.unwrap();
+        }
+        let mut last = 0;
+        let mut fired = 0;
+        while let Some(entry) = wheel.pop_due(1 << 37) {
+            assert!(when(entry) >= last, "fired {} after {last}", when(entry));
+            last = when(entry);
+            fired += 1;
+        }
+        assert_eq!(fired, entries.len());
+        assert!(wheel.is_empty());
+    }
+
+    #[test]
+    fn next_expiration_never_passes_the_earliest_deadline() {
+        let mut wheel = Wheel::new();
+        let mut state = 7;
+        let entries: Vec<_> = (0..500).map(|_| entry()).collect();
+        let mut pending: Vec<(NonNull<Entry>, u64)> = Vec::new();
+        let mut fire_due = |wheel: &mut Wheel, now: u64, pending: &mut Vec<(NonNull<Entry>, u64)>| {
+            while let Some(entry) = wheel.pop_due(now) {
+                assert!(when(entry) <= now, "fired early");
+                pending.retain(|&(other, _)| other != entry);
+            }
+        };
+        let mut now = 0;
+        for entry in &entries {
+            now += random(&mut state) % 50;
+            fire_due(&mut wheel, now, &mut pending);
+            let deadline = now + 1 + random(&mut state) % (1 << 24);
+            // SAFETY: entries outlive the wheel's use of them in this test.
+            unsafe { wheel.insert(ptr(entry), deadline) }.unwrap();
+            pending.push((ptr(entry), deadline));
+        }
+        // Jump from expiration to expiration, as a parked worker would.
+        while let Some(expiration) = wheel.next_expiration() {
+            let earliest = pending.iter().map(|&(_, deadline)| deadline).min().unwrap();
+            assert!(expiration.at <= earliest, "{} > {earliest}", expiration.at);
+            fire_due(&mut wheel, expiration.at, &mut pending);
+        }
+        assert!(pending.is_empty());
+        assert!(wheel.is_empty());
+    }
 }
