@@ -13,6 +13,8 @@ mod driver;
 mod earliest;
 mod entry;
 mod interval;
+#[cfg(all(test, loom))]
+mod loom_model;
 mod sleep;
 mod timeout;
 mod wheel;
