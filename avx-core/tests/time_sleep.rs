@@ -3,9 +3,9 @@
 
 mod common_time;
 
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
@@ -75,7 +75,9 @@ impl Wake for IndexWaker {
 #[test]
 fn a_hundred_thousand_sleeps_all_complete_and_none_early() {
     let (clock, driver) = setup(4);
-    let handles: Vec<_> = (0..4).map(|shard| driver.handle().with_shard(shard)).collect();
+    let handles: Vec<_> = (0..4)
+        .map(|shard| driver.handle().with_shard(shard))
+        .collect();
     let woken = Arc::new(Mutex::new(Vec::new()));
     let mut state = 42;
     let mut sleeps: Vec<Pin<Box<Sleep>>> = (0..100_000)
@@ -85,7 +87,12 @@ fn a_hundred_thousand_sleeps_all_complete_and_none_early() {
         })
         .collect();
     let wakers: Vec<Waker> = (0..sleeps.len())
-        .map(|index| Waker::from(Arc::new(IndexWaker { index, woken: woken.clone() })))
+        .map(|index| {
+            Waker::from(Arc::new(IndexWaker {
+                index,
+                woken: woken.clone(),
+            }))
+        })
         .collect();
     for (sleep, waker) in sleeps.iter_mut().zip(&wakers) {
         let poll = sleep.as_mut().poll(&mut Context::from_waker(waker));
@@ -98,8 +105,14 @@ fn a_hundred_thousand_sleeps_all_complete_and_none_early() {
         driver.process_all(now);
         for index in woken.lock().unwrap().drain(..) {
             let sleep = &mut sleeps[index];
-            assert!(now >= sleep.deadline(), "sleep {index} woke at {now:?}, before {:?}", sleep.deadline());
-            let poll = sleep.as_mut().poll(&mut Context::from_waker(&wakers[index]));
+            assert!(
+                now >= sleep.deadline(),
+                "sleep {index} woke at {now:?}, before {:?}",
+                sleep.deadline()
+            );
+            let poll = sleep
+                .as_mut()
+                .poll(&mut Context::from_waker(&wakers[index]));
             assert_eq!(poll, Poll::Ready(()));
             assert!(!completed[index], "sleep {index} woken twice");
             completed[index] = true;
@@ -121,7 +134,11 @@ fn reset_moves_a_pending_sleep_earlier_and_later() {
     driver.process_all(clock.set(Ticks(9 * MS)));
     assert_eq!(waker.wakes(), 0);
     driver.process_all(clock.set(Ticks(10 * MS)));
-    assert_eq!(waker.wakes(), 1, "the waker of the last poll is kept across reset");
+    assert_eq!(
+        waker.wakes(),
+        1,
+        "the waker of the last poll is kept across reset"
+    );
     assert_eq!(poll_with(sleep.as_mut(), &waker), Poll::Ready(()));
 
     // Later, after it completed: pending again until the new deadline.
@@ -183,7 +200,12 @@ fn cancelling_a_million_timers_leaves_the_wheels_empty() {
 fn a_timer_armed_in_one_shard_fires_when_another_worker_processes() {
     let (clock, driver) = setup(3);
     let waker = CountingWaker::new();
-    let mut sleep = Box::pin(driver.handle().with_shard(2).sleep(Duration::from_millis(5)));
+    let mut sleep = Box::pin(
+        driver
+            .handle()
+            .with_shard(2)
+            .sleep(Duration::from_millis(5)),
+    );
     assert_eq!(poll_with(sleep.as_mut(), &waker), Poll::Pending);
     assert_eq!(driver.next_expiration_in(0), None);
     assert_eq!(driver.next_expiration_in(2), Some(Ticks(5 * MS)));
@@ -214,7 +236,11 @@ fn the_deadline_hook_hears_of_timers_earlier_than_their_shard_held() {
     for sleep in [&mut later, &mut earlier, &mut latest] {
         assert_eq!(poll_with(sleep.as_mut(), &waker), Poll::Pending);
     }
-    assert_eq!(heard.load(Ordering::SeqCst), 2, "50 ms and then 20 ms were new earliest");
+    assert_eq!(
+        heard.load(Ordering::SeqCst),
+        2,
+        "50 ms and then 20 ms were new earliest"
+    );
     assert_eq!(last.load(Ordering::SeqCst), 20);
 }
 

@@ -87,7 +87,11 @@ impl Wheel {
     /// The shard lock guarding this wheel is held, the entry is pinned, not linked anywhere,
     /// and stays alive until it is removed with [`Wheel::remove`] or popped by
     /// [`Wheel::pop_due`].
-    pub(crate) unsafe fn insert(&mut self, entry: NonNull<Entry>, when: u64) -> Result<(), AlreadyDue> {
+    pub(crate) unsafe fn insert(
+        &mut self,
+        entry: NonNull<Entry>,
+        when: u64,
+    ) -> Result<(), AlreadyDue> {
         if when <= self.elapsed {
             return Err(AlreadyDue);
         }
@@ -191,7 +195,9 @@ impl Wheel {
             while let Some(entry) = drained {
                 // SAFETY: the drained entries were linked, so they are alive; lock held.
                 let (next, when) = unsafe {
-                    entry.as_ref().with_links(|links| (links.next.take(), links.when))
+                    entry
+                        .as_ref()
+                        .with_links(|links| (links.next.take(), links.when))
                 };
                 drained = next;
                 if when <= self.elapsed {
@@ -233,7 +239,9 @@ unsafe fn push_front(head: &mut Option<NonNull<Entry>>, entry: NonNull<Entry>, i
 unsafe fn unlink(head: &mut Option<NonNull<Entry>>, entry: NonNull<Entry>) {
     // SAFETY: forwarded from this function's contract.
     unsafe {
-        let (prev, next) = entry.as_ref().with_links(|links| (links.prev.take(), links.next.take()));
+        let (prev, next) = entry
+            .as_ref()
+            .with_links(|links| (links.prev.take(), links.next.take()));
         match prev {
             Some(prev) => prev.as_ref().with_links(|links| links.next = next),
             None => *head = next,
@@ -335,7 +343,20 @@ mod tests {
 
     #[test]
     fn cascades_and_fires_each_entry_exactly_at_its_millisecond() {
-        let deadlines = [1, 63, 64, 65, 4_095, 4_096, 4_097, 300_000, 17_000_000, 1 << 31, (1 << 36) + 5, 1 << 40];
+        let deadlines = [
+            1,
+            63,
+            64,
+            65,
+            4_095,
+            4_096,
+            4_097,
+            300_000,
+            17_000_000,
+            1 << 31,
+            (1 << 36) + 5,
+            1 << 40,
+        ];
         let mut wheel = Wheel::new();
         let entries: Vec<_> = deadlines.iter().map(|_| entry()).collect();
         for (entry, &deadline) in entries.iter().zip(&deadlines) {
@@ -343,7 +364,11 @@ mod tests {
             unsafe { wheel.insert(ptr(entry), deadline) }.unwrap();
         }
         for (entry, &deadline) in entries.iter().zip(&deadlines) {
-            assert_eq!(wheel.pop_due(deadline - 1), None, "nothing fires before {deadline}");
+            assert_eq!(
+                wheel.pop_due(deadline - 1),
+                None,
+                "nothing fires before {deadline}"
+            );
             assert_eq!(wheel.pop_due(deadline), Some(ptr(entry)));
             assert_eq!(wheel.pop_due(deadline), None);
         }
@@ -356,7 +381,8 @@ mod tests {
         let mut state = 0x9E37_79B9_7F4A_7C15;
         let entries: Vec<_> = (0..2_000).map(|_| entry()).collect();
         for entry in &entries {
-            let deadline = 1 + random(&mut state) % (1 << (SLOT_BITS * (1 + random(&mut state) as u32 % 6)));
+            let deadline =
+                1 + random(&mut state) % (1 << (SLOT_BITS * (1 + random(&mut state) as u32 % 6)));
             // SAFETY: entries outlive the wheel's use of them in this test.
             unsafe { wheel.insert(ptr(entry), deadline) }.unwrap();
         }
@@ -377,12 +403,13 @@ mod tests {
         let mut state = 7;
         let entries: Vec<_> = (0..500).map(|_| entry()).collect();
         let mut pending: Vec<(NonNull<Entry>, u64)> = Vec::new();
-        let mut fire_due = |wheel: &mut Wheel, now: u64, pending: &mut Vec<(NonNull<Entry>, u64)>| {
-            while let Some(entry) = wheel.pop_due(now) {
-                assert!(when(entry) <= now, "fired early");
-                pending.retain(|&(other, _)| other != entry);
-            }
-        };
+        let fire_due =
+            |wheel: &mut Wheel, now: u64, pending: &mut Vec<(NonNull<Entry>, u64)>| {
+                while let Some(entry) = wheel.pop_due(now) {
+                    assert!(when(entry) <= now, "fired early");
+                    pending.retain(|&(other, _)| other != entry);
+                }
+            };
         let mut now = 0;
         for entry in &entries {
             now += random(&mut state) % 50;
