@@ -252,3 +252,38 @@ fn sleeping_an_hour_under_virtual_time_ends_exactly_an_hour_later() {
     block_on_virtual(&driver, &clock, handle.sleep(hour));
     assert_eq!(clock.now(), Ticks::ZERO.saturating_add(hour));
 }
+
+#[test]
+fn a_sleep_beyond_the_wheel_span_waits_and_cancels_cleanly() {
+    let (clock, driver) = setup(1);
+    let waker = CountingWaker::new();
+    let three_years = Duration::from_secs(3 * 365 * 24 * 3_600);
+    let mut far = Box::pin(driver.handle().sleep(three_years));
+    let mut end_of_time = Box::pin(driver.handle().sleep_until(Ticks(u64::MAX)));
+    assert_eq!(poll_with(far.as_mut(), &waker), Poll::Pending);
+    assert_eq!(poll_with(end_of_time.as_mut(), &waker), Poll::Pending);
+    // Jump through the wheel's re-filing steps up to just before the deadline.
+    let before = Ticks(far.deadline().0 - 1);
+    while let Some(next) = driver.next_expiration().filter(|&next| next <= before) {
+        driver.process_all(clock.set(next));
+    }
+    driver.process_all(clock.set(before));
+    assert_eq!(waker.wakes(), 0);
+    driver.process_all(clock.set(far.deadline()));
+    assert_eq!(waker.wakes(), 1);
+    assert_eq!(poll_with(far.as_mut(), &waker), Poll::Ready(()));
+    assert_eq!(driver.pending_timers(), 1);
+    drop(end_of_time);
+    assert!(driver.is_empty());
+}
+
+#[test]
+fn timer_types_can_cross_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Driver>();
+    send_sync::<avx_core::time::Handle>();
+    send_sync::<Sleep>();
+    send_sync::<avx_core::time::Interval>();
+    send_sync::<avx_core::time::Timeout<Sleep>>();
+    send_sync::<ManualClock>();
+}
