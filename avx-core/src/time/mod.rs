@@ -1,5 +1,5 @@
 //! Timers: a sharded hierarchical timer wheel driven by a [`Clock`](crate::Clock), and the
-//! `Sleep`, `Timeout` and `Interval` futures built on it (plus a virtual `ManualClock`).
+//! `Sleep`, `Timeout` and `Interval` futures built on it, plus virtual and pausable clocks.
 //!
 //! The executor owns a [`Driver`] with one shard per worker. Futures are created through a
 //! [`Handle`]; a worker's handle (`driver.handle().with_shard(worker)`) arms its timers in
@@ -15,6 +15,7 @@ mod entry;
 mod interval;
 #[cfg(all(test, loom))]
 mod loom_model;
+mod pausable;
 mod sleep;
 mod timeout;
 mod wheel;
@@ -22,6 +23,7 @@ mod wheel;
 pub use clock::ManualClock;
 pub use driver::{Driver, Handle};
 pub use interval::{Interval, MissedTickBehavior};
+pub use pausable::PausableClock;
 pub use sleep::Sleep;
 pub use timeout::{Elapsed, Timeout};
 

@@ -403,13 +403,12 @@ mod tests {
         let mut state = 7;
         let entries: Vec<_> = (0..500).map(|_| entry()).collect();
         let mut pending: Vec<(NonNull<Entry>, u64)> = Vec::new();
-        let fire_due =
-            |wheel: &mut Wheel, now: u64, pending: &mut Vec<(NonNull<Entry>, u64)>| {
-                while let Some(entry) = wheel.pop_due(now) {
-                    assert!(when(entry) <= now, "fired early");
-                    pending.retain(|&(other, _)| other != entry);
-                }
-            };
+        let fire_due = |wheel: &mut Wheel, now: u64, pending: &mut Vec<(NonNull<Entry>, u64)>| {
+            while let Some(entry) = wheel.pop_due(now) {
+                assert!(when(entry) <= now, "fired early");
+                pending.retain(|&(other, _)| other != entry);
+            }
+        };
         let mut now = 0;
         for entry in &entries {
             now += random(&mut state) % 50;
