@@ -26,12 +26,14 @@ struct Shard {
 }
 
 impl Shard {
-    /// Re-publishes the exact next expiration; called with the lock held.
-    fn publish_earliest(&self, wheel: &Wheel) {
+    /// Re-publishes the wheel's next expiration (ms or `NONE`) and returns it; called with
+    /// the lock held.
+    fn publish_earliest(&self, wheel: &Wheel) -> u64 {
         let next = wheel
             .next_expiration()
             .map_or(NONE, |expiration| expiration.at);
         self.earliest.write(next);
+        next
     }
 }
 
@@ -86,8 +88,9 @@ impl Driver {
         self.handle.inner.shards.len()
     }
 
-    /// Installs the callback invoked (outside any lock) with the new deadline whenever a
-    /// timer is armed earlier than everything its shard held before. The executor uses it to
+    /// Installs the callback invoked (outside any lock, on the arming thread) with the shard's
+    /// new [`Driver::next_expiration_in`] whenever a timer is armed earlier than everything its
+    /// shard held before. The executor uses it to
     /// unpark a worker whose park timeout is later than that. Only the first call installs;
     /// returns whether this one did.
     pub fn set_deadline_hook(&self, hook: impl Fn(Ticks) + Send + Sync + 'static) -> bool {
@@ -105,21 +108,21 @@ impl Driver {
     }
 
     /// Fires every timer of shard `shard % shards()` due at `now` (read from this driver's
-    /// clock) and wakes their tasks outside the lock. Returns how many fired.
+    /// clock) and wakes their tasks outside the lock. Returns how many fired. Costs one
+    /// lock-free read when nothing in the shard is due.
     pub fn process(&self, shard: usize, now: Ticks) -> usize {
         let shards = &self.handle.inner.shards;
         process_shard(&shards[shard % shards.len()], now_to_ms(now))
     }
 
-    /// Fires the due timers of every shard, skipping without locking the shards whose
-    /// published next expiration is later than `now`. Returns how many fired.
+    /// Fires the due timers of every shard; shards with nothing due are skipped without
+    /// taking their lock. Returns how many fired.
     pub fn process_all(&self, now: Ticks) -> usize {
         let now = now_to_ms(now);
         self.handle
             .inner
             .shards
             .iter()
-            .filter(|shard| shard.earliest.read() <= now)
             .map(|shard| process_shard(shard, now))
             .sum()
     }
@@ -177,6 +180,9 @@ impl fmt::Debug for Driver {
 /// Fires the due timers of one shard, collecting wakers in batches under the lock and
 /// calling them after releasing it.
 fn process_shard(shard: &Shard, now: u64) -> usize {
+    if shard.earliest.read() > now {
+        return 0;
+    }
     let mut fired = 0;
     loop {
         let mut wakers = heapless::Vec::<Waker, WAKE_BATCH>::new();
@@ -294,21 +300,19 @@ impl Handle {
         }
         // SAFETY: we hold the shard lock.
         unsafe { entry.arm(waker) };
-        let earlier = when < shard.earliest.read();
-        if earlier {
-            shard.publish_earliest(&wheel);
-        }
+        let earlier = (when < shard.earliest.read()).then(|| shard.publish_earliest(&wheel));
         drop(wheel);
-        if earlier {
-            if let Some(hook) = self.inner.deadline_hook.get() {
-                hook(ms_to_ticks(when));
-            }
+        if let (Some(earliest), Some(hook)) = (earlier, self.inner.deadline_hook.get()) {
+            hook(ms_to_ticks(earliest));
         }
         Ok(())
     }
 
     /// Makes sure a linked entry will wake `waker`; returns `true` if it has already fired.
-    pub(crate) fn refresh_waker(&self, shard: usize, entry: &Entry, waker: &Waker) -> bool {
+    ///
+    /// # Safety
+    /// `entry` was registered in `shard` with [`Handle::register`] and not deregistered since.
+    pub(crate) unsafe fn refresh_waker(&self, shard: usize, entry: &Entry, waker: &Waker) -> bool {
         if entry.is_fired() {
             return true;
         }
@@ -316,7 +320,8 @@ impl Handle {
         if entry.is_fired() {
             return true;
         }
-        // SAFETY: the entry is linked in this shard (not fired) and we hold its lock.
+        // SAFETY: registered in this shard and not fired, so linked here (contract); we hold
+        // the lock.
         unsafe {
             entry.with_links(|links| match &links.waker {
                 Some(old) if old.will_wake(waker) => {}

@@ -115,10 +115,12 @@ impl Future for Sleep {
         match this.phase {
             Phase::Elapsed => Poll::Ready(()),
             Phase::Armed => {
-                if this
-                    .handle
-                    .refresh_waker(this.shard, &this.entry, cx.waker())
-                {
+                // SAFETY: `Armed` means the entry was registered in `this.shard`.
+                let fired = unsafe {
+                    this.handle
+                        .refresh_waker(this.shard, &this.entry, cx.waker())
+                };
+                if fired {
                     this.phase = Phase::Elapsed;
                     Poll::Ready(())
                 } else {
