@@ -1,12 +1,31 @@
 //! Timers: a sharded hierarchical timer wheel driven by a [`Clock`](crate::Clock), and the
 //! `Sleep`, `Timeout` and `Interval` futures built on it, plus virtual and pausable clocks.
 //!
-//! The executor owns a [`Driver`] with one shard per worker. Futures are created through a
-//! [`Handle`]; a worker's handle (`driver.handle().with_shard(worker)`) arms its timers in
-//! that worker's shard, so arming and cancelling rarely contend. Around parking the executor
-//! calls [`Driver::process`] / [`Driver::process_all`] and parks until
-//! [`Driver::next_expiration`]; [`Driver::set_deadline_hook`] tells it when a new timer is
-//! earlier than what its shard held, so a parked worker can be woken to honour it.
+//! # How a runtime drives it
+//! The runtime owns one [`Driver`] with one shard (wheel + short spin lock) per worker:
+//! `Driver::new(clock, workers)`. Futures are created through a [`Handle`]; the handle a
+//! worker hands its tasks (`driver.handle().with_shard(worker)`) arms their timers in that
+//! worker's shard, so arming and cancelling rarely contend; `driver.handle()` (no shard)
+//! spreads timers from other threads round-robin.
+//!
+//! A worker's loop:
+//! - now and then while busy: `driver.process(worker, clock_now)` (one atomic read if
+//!   nothing is due);
+//! - before parking: `let deadline = driver.next_expiration();` and park with timeout
+//!   `deadline - now` (none if `None`). Any shard counts, so timers armed on a busy worker
+//!   fire even when another worker is the one waiting;
+//! - after waking: `driver.process_all(clock_now)`.
+//!
+//! A timer armed after a worker computed its park timeout may be earlier than that timeout:
+//! [`Driver::set_deadline_hook`] is called (outside locks, on the arming thread) with the
+//! shard's new earliest expiration, and the executor unparks a worker whose timeout is
+//! later. As for new tasks, a parking worker must announce itself before its last
+//! `next_expiration` read so that the hook cannot miss it.
+//!
+//! Paused time: build the driver on a [`PausableClock`] (or, in the simulator, a
+//! [`ManualClock`]); when every task is idle, `clock.advance_to(next_expiration)` and
+//! `process_all`, until a task is woken. `next_expiration` may be the start of a coarse
+//! slot before the timer itself (a few such steps at most); no task observes them.
 
 mod clock;
 mod driver;
