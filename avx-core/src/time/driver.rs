@@ -14,6 +14,11 @@ use super::{ms_to_ticks, now_to_ms, Interval, Sleep, Timeout};
 use crate::loom::{Arc, AtomicUsize, Mutex, Ordering};
 use crate::park::{Clock, Ticks};
 
+/// The most shards a driver has (more workers share shards).
+const MAX_SHARDS: usize = 1 << 16;
+/// `Handle::shard` of a handle not bound to a shard.
+const ANY_SHARD: u32 = u32::MAX;
+
 /// How many wakers one shard collects under its lock before it releases the lock to call them.
 const WAKE_BATCH: usize = 32;
 
@@ -55,9 +60,9 @@ pub struct Driver {
 }
 
 impl Driver {
-    /// A driver reading `clock`, with `shards` wheels (at least one).
+    /// A driver reading `clock`, with `shards` wheels (clamped to 1..=65,536).
     pub fn new(clock: impl Clock, shards: usize) -> Driver {
-        let shards = (0..shards.max(1))
+        let shards = (0..shards.clamp(1, MAX_SHARDS))
             .map(|_| Shard {
                 wheel: Mutex::new(Wheel::new()),
                 earliest: EarliestCell::new(),
@@ -72,7 +77,7 @@ impl Driver {
         Driver {
             handle: Handle {
                 inner: Arc::new(inner),
-                shard: None,
+                shard: ANY_SHARD,
             },
         }
     }
@@ -218,7 +223,8 @@ fn process_shard(shard: &Shard, now: u64) -> usize {
 #[derive(Clone)]
 pub struct Handle {
     inner: Arc<Inner>,
-    shard: Option<usize>,
+    /// The shard index, or `ANY_SHARD`.
+    shard: u32,
 }
 
 impl Handle {
@@ -226,7 +232,8 @@ impl Handle {
     pub fn with_shard(&self, shard: usize) -> Handle {
         Handle {
             inner: self.inner.clone(),
-            shard: Some(shard % self.inner.shards.len()),
+            // The modulus is at most `MAX_SHARDS`, so the index fits.
+            shard: (shard % self.inner.shards.len()) as u32,
         }
     }
 
@@ -271,14 +278,27 @@ impl Handle {
         Interval::new(self.clone(), start, period)
     }
 
-    /// The shard a new timer from this handle goes to.
-    pub(crate) fn pick_shard(&self) -> usize {
-        self.shard.unwrap_or_else(|| {
-            self.inner.next_shard.fetch_add(1, Ordering::Relaxed) % self.inner.shards.len()
-        })
+    /// This handle bound to the shard its next timer goes to: its own, or the next one
+    /// round-robin. A `Sleep` keeps the bound handle for its whole life.
+    pub(crate) fn bound_to_shard(self) -> Handle {
+        if self.shard != ANY_SHARD {
+            return self;
+        }
+        let next = self.inner.next_shard.fetch_add(1, Ordering::Relaxed);
+        self.with_shard(next)
     }
 
-    /// Links `entry` into `shard` for `when` (ms) with `waker`. `Err(waker)` if `when` is
+    fn shard(&self) -> &Shard {
+        // An unbound handle never reaches here (sleeps bind theirs); fall back to shard 0.
+        let index = if self.shard == ANY_SHARD {
+            0
+        } else {
+            self.shard as usize
+        };
+        &self.inner.shards[index]
+    }
+
+    /// Links `entry` into this handle's shard for `when` (ms) with `waker`. `Err(waker)` if `when` is
     /// already processed time there: the entry stays unlinked and the timer is due.
     ///
     /// # Safety
@@ -286,12 +306,11 @@ impl Handle {
     /// it is observed fired.
     pub(crate) unsafe fn register(
         &self,
-        shard: usize,
         entry: &Entry,
         when: u64,
         waker: Waker,
     ) -> Result<(), Waker> {
-        let shard = &self.inner.shards[shard];
+        let shard = self.shard();
         let mut wheel = shard.wheel.lock();
         // SAFETY: we hold the shard lock; the entry is unlinked, pinned and outlives its
         // link (contract).
@@ -311,12 +330,13 @@ impl Handle {
     /// Makes sure a linked entry will wake `waker`; returns `true` if it has already fired.
     ///
     /// # Safety
-    /// `entry` was registered in `shard` with [`Handle::register`] and not deregistered since.
-    pub(crate) unsafe fn refresh_waker(&self, shard: usize, entry: &Entry, waker: &Waker) -> bool {
+    /// `entry` was registered through this handle with [`Handle::register`] and not
+    /// deregistered since.
+    pub(crate) unsafe fn refresh_waker(&self, entry: &Entry, waker: &Waker) -> bool {
         if entry.is_fired() {
             return true;
         }
-        let _wheel = self.inner.shards[shard].wheel.lock();
+        let _wheel = self.shard().wheel.lock();
         if entry.is_fired() {
             return true;
         }
@@ -334,12 +354,13 @@ impl Handle {
     /// Unlinks an armed entry unless it has fired; returns its waker if it was still linked.
     ///
     /// # Safety
-    /// `entry` was registered in `shard` with [`Handle::register`] and not deregistered since.
-    pub(crate) unsafe fn deregister(&self, shard: usize, entry: &Entry) -> Option<Waker> {
+    /// `entry` was registered through this handle with [`Handle::register`] and not
+    /// deregistered since.
+    pub(crate) unsafe fn deregister(&self, entry: &Entry) -> Option<Waker> {
         if entry.is_fired() {
             return None;
         }
-        let mut wheel = self.inner.shards[shard].wheel.lock();
+        let mut wheel = self.shard().wheel.lock();
         if entry.is_fired() {
             return None;
         }
@@ -355,7 +376,7 @@ impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Handle")
             .field("shards", &self.inner.shards.len())
-            .field("shard", &self.shard)
+            .field("shard", &(self.shard != ANY_SHARD).then_some(self.shard))
             .finish_non_exhaustive()
     }
 }

@@ -14,7 +14,7 @@ use crate::park::Ticks;
 enum Phase {
     /// Not in any wheel; the next poll arms it (or completes if the deadline has passed).
     Idle,
-    /// Linked in `shard`'s wheel, or fired by it and not yet observed.
+    /// Linked in the wheel of the handle's shard, or fired by it and not yet observed.
     Armed,
     /// Completed.
     Elapsed,
@@ -27,8 +27,8 @@ enum Phase {
 /// timer in the shard the handle names (its worker) or a round-robin one.
 #[must_use = "futures do nothing unless polled"]
 pub struct Sleep {
+    /// Bound to the shard the entry registers in.
     handle: Handle,
-    shard: usize,
     deadline: Ticks,
     phase: Phase,
     entry: Entry,
@@ -38,8 +38,7 @@ impl Sleep {
     /// A sleep on `handle`'s driver that completes at `deadline`.
     pub fn new(handle: Handle, deadline: Ticks) -> Sleep {
         Sleep {
-            shard: handle.pick_shard(),
-            handle,
+            handle: handle.bound_to_shard(),
             deadline,
             phase: Phase::Idle,
             entry: Entry::new(),
@@ -74,8 +73,8 @@ impl Sleep {
         // plain data that may be overwritten in place.
         let this = unsafe { self.get_unchecked_mut() };
         let waker = match this.phase {
-            // SAFETY: `Armed` means the entry was registered in `this.shard`.
-            Phase::Armed => unsafe { this.handle.deregister(this.shard, &this.entry) },
+            // SAFETY: `Armed` means the entry was registered through `this.handle`.
+            Phase::Armed => unsafe { this.handle.deregister(&this.entry) },
             Phase::Idle | Phase::Elapsed => None,
         };
         this.deadline = deadline;
@@ -97,7 +96,7 @@ impl Sleep {
         let when = deadline_to_ms(self.deadline);
         // SAFETY: the entry is `Idle` (unlinked) and pinned inside this `Sleep`, whose
         // `Drop` deregisters it while `Armed`.
-        let registered = unsafe { self.handle.register(self.shard, &self.entry, when, waker) };
+        let registered = unsafe { self.handle.register(&self.entry, when, waker) };
         self.phase = match registered {
             Ok(()) => Phase::Armed,
             Err(_) => Phase::Elapsed,
@@ -115,11 +114,8 @@ impl Future for Sleep {
         match this.phase {
             Phase::Elapsed => Poll::Ready(()),
             Phase::Armed => {
-                // SAFETY: `Armed` means the entry was registered in `this.shard`.
-                let fired = unsafe {
-                    this.handle
-                        .refresh_waker(this.shard, &this.entry, cx.waker())
-                };
+                // SAFETY: `Armed` means the entry was registered through `this.handle`.
+                let fired = unsafe { this.handle.refresh_waker(&this.entry, cx.waker()) };
                 if fired {
                     this.phase = Phase::Elapsed;
                     Poll::Ready(())
@@ -138,8 +134,8 @@ impl Future for Sleep {
 impl Drop for Sleep {
     fn drop(&mut self) {
         if self.phase == Phase::Armed {
-            // SAFETY: `Armed` means the entry was registered in `self.shard`.
-            drop(unsafe { self.handle.deregister(self.shard, &self.entry) });
+            // SAFETY: `Armed` means the entry was registered through `self.handle`.
+            drop(unsafe { self.handle.deregister(&self.entry) });
         }
     }
 }
@@ -148,7 +144,7 @@ impl fmt::Debug for Sleep {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sleep")
             .field("deadline", &self.deadline)
-            .field("shard", &self.shard)
+            .field("handle", &self.handle)
             .field("phase", &self.phase)
             .finish_non_exhaustive()
     }
