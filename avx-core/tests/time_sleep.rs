@@ -287,3 +287,37 @@ fn timer_types_can_cross_threads() {
     send_sync::<avx_core::time::Timeout<Sleep>>();
     send_sync::<ManualClock>();
 }
+
+#[test]
+fn one_late_process_wakes_every_due_sleep_once_in_deadline_order() {
+    let (clock, driver) = setup(1);
+    let woken = Arc::new(Mutex::new(Vec::new()));
+    let mut state = 11;
+    // More than one wake batch, deadlines spread over several wheel levels.
+    let deadlines: Vec<u64> = (0..300).map(|_| 1 + random(&mut state) % 200_000).collect();
+    let mut sleeps: Vec<Pin<Box<Sleep>>> = deadlines
+        .iter()
+        .map(|&ms| Box::pin(driver.handle().sleep_until(Ticks(ms * MS))))
+        .collect();
+    for (index, sleep) in sleeps.iter_mut().enumerate() {
+        let waker = Waker::from(Arc::new(IndexWaker {
+            index,
+            woken: woken.clone(),
+        }));
+        assert!(sleep
+            .as_mut()
+            .poll(&mut Context::from_waker(&waker))
+            .is_pending());
+    }
+    assert_eq!(driver.process_all(clock.set(Ticks(200_000 * MS))), 300);
+    let order = woken.lock().unwrap().clone();
+    assert_eq!(order.len(), 300);
+    let mut seen = order.clone();
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len(), 300, "each sleep woken once");
+    assert!(order
+        .windows(2)
+        .all(|pair| deadlines[pair[0]] <= deadlines[pair[1]]));
+    assert!(driver.is_empty());
+}

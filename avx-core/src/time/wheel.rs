@@ -332,6 +332,24 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_waiting_on_the_due_list_can_still_be_removed() {
+        let mut wheel = Wheel::new();
+        let entries: Vec<_> = (0..3).map(|_| entry()).collect();
+        for entry in &entries {
+            // SAFETY: entries outlive the wheel's use of them in this test.
+            unsafe { wheel.insert(ptr(entry), 70) }.unwrap();
+        }
+        let first = wheel.pop_due(70).unwrap();
+        let waiting: Vec<_> = entries.iter().map(ptr).filter(|&e| e != first).collect();
+        // SAFETY: the other two sit on the due list, still linked.
+        unsafe { wheel.remove(waiting[0]) };
+        assert_eq!(wheel.len(), 1);
+        assert_eq!(wheel.pop_due(70), Some(waiting[1]));
+        assert_eq!(wheel.pop_due(70), None);
+        assert!(wheel.is_empty());
+    }
+
+    #[test]
     fn refuses_deadlines_already_processed() {
         let mut wheel = Wheel::new();
         assert_eq!(wheel.pop_due(10), None);
