@@ -321,3 +321,18 @@ fn one_late_process_wakes_every_due_sleep_once_in_deadline_order() {
         .all(|pair| deadlines[pair[0]] <= deadlines[pair[1]]));
     assert!(driver.is_empty());
 }
+
+#[test]
+fn a_cancelled_timer_is_no_longer_the_next_expiration() {
+    let (_clock, driver) = setup(1);
+    let waker = CountingWaker::new();
+    let mut soon = Box::pin(driver.handle().sleep_until(Ticks(10 * MS)));
+    let mut later = Box::pin(driver.handle().sleep_until(Ticks(30 * MS)));
+    assert_eq!(poll_with(soon.as_mut(), &waker), Poll::Pending);
+    assert_eq!(poll_with(later.as_mut(), &waker), Poll::Pending);
+    assert_eq!(driver.next_expiration(), Some(Ticks(10 * MS)));
+    drop(soon);
+    assert_eq!(driver.next_expiration(), Some(Ticks(30 * MS)));
+    drop(later);
+    assert_eq!(driver.next_expiration(), None);
+}

@@ -26,7 +26,8 @@ const WAKE_BATCH: usize = 32;
 #[repr(align(64))]
 struct Shard {
     wheel: Mutex<Wheel>,
-    /// A lower bound (ms) on the wheel's next expiration, readable without the lock.
+    /// The wheel's next expiration (ms), readable without the lock; re-published under the
+    /// lock whenever it may have changed.
     earliest: EarliestCell,
 }
 
@@ -360,15 +361,20 @@ impl Handle {
         if entry.is_fired() {
             return None;
         }
-        let mut wheel = self.shard().wheel.lock();
+        let shard = self.shard();
+        let mut wheel = shard.wheel.lock();
         if entry.is_fired() {
             return None;
         }
         // SAFETY: not fired, so still linked in this shard's wheel (contract); lock held.
-        unsafe {
+        let waker = unsafe {
             wheel.remove(entry.into());
             entry.with_links(|links| links.waker.take())
-        }
+        };
+        // Keep the published expiration exact, so that an idle paused runtime never jumps
+        // its clock to a cancelled timer.
+        shard.publish_earliest(&wheel);
+        waker
     }
 }
 
