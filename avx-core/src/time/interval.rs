@@ -72,6 +72,8 @@ impl Interval {
     }
 
     /// Completes at the next tick and returns the instant it was scheduled for.
+    ///
+    /// Cancel safe: dropping the returned future before it completes loses no tick.
     pub async fn tick(&mut self) -> Ticks {
         poll_fn(|cx| self.poll_tick(cx)).await
     }
