@@ -8,8 +8,27 @@ extern crate alloc;
 extern crate std;
 
 pub(crate) mod loom;
+
+pub mod block_on;
+pub mod channel;
+pub mod context;
+pub mod coop;
+pub(crate) mod deque;
+pub mod executor;
+pub(crate) mod inject;
 pub mod io;
+pub mod local;
+mod macros;
+pub mod oracle;
 pub mod park;
+pub mod sync;
+pub mod task;
 pub mod time;
 
+pub use block_on::block_on;
+#[doc(hidden)]
+pub use macros::__private;
 pub use park::{Clock, Interest, Park, RawSource, Reactor, Registry, Ticks, Token, Unpark};
+
+#[cfg(all(test, loom))]
+mod deque_loom;

@@ -1,3 +1,24 @@
 //! avx-std: the avx async runtime for ordinary applications.
-//! `Runtime`, `spawn`, `block_on`, tasks, and (in later modules) net, time, sync, fs and signals.
+//! `Runtime`, `spawn`, `block_on`, tasks, sync primitives and channels, `join!`/`select!`.
 #![warn(missing_docs)]
+
+pub mod runtime;
+pub mod sync;
+pub mod task;
+
+pub use avx_core::{join, pin, select};
+pub use runtime::{Builder, Handle, Runtime};
+pub use task::spawn;
+
+use std::future::Future;
+
+/// Runs `future` to completion on a new multi-threaded runtime with default settings —
+/// the one-line entry point for `main`.
+///
+/// # Panics
+/// If the runtime cannot be built (the OS refused to start its threads), or if called
+/// from a thread that already drives a runtime.
+pub fn run<F: Future>(future: F) -> F::Output {
+    let runtime = Runtime::new().unwrap_or_else(|e| panic!("avx_std::run: cannot start the runtime: {e}"));
+    runtime.block_on(future)
+}

@@ -1,0 +1,104 @@
+//! Per-thread runtime context: which worker (if any) the current thread is, and the
+//! cooperative budget of the task it is polling. Thread-locals with `std`; without it, a
+//! global slot, or per-CPU storage that a multi-core integrator installs.
+
+use core::ptr;
+use core::sync::atomic::{AtomicPtr, AtomicU8, Ordering::Relaxed};
+
+/// The context of one thread (or CPU). Only its own thread touches it, so relaxed atomics
+/// are enough; they exist so the no-std global slot can be a `static`.
+pub struct ContextSlot {
+    scheduler: AtomicPtr<()>,
+    worker: AtomicPtr<()>,
+    budget: AtomicU8,
+}
+
+impl ContextSlot {
+    /// An empty context: no worker, unconstrained budget.
+    pub const fn new() -> ContextSlot {
+        ContextSlot {
+            scheduler: AtomicPtr::new(ptr::null_mut()),
+            worker: AtomicPtr::new(ptr::null_mut()),
+            budget: AtomicU8::new(crate::coop::UNCONSTRAINED),
+        }
+    }
+}
+
+impl Default for ContextSlot {
+    fn default() -> Self {
+        ContextSlot::new()
+    }
+}
+
+#[cfg(any(feature = "std", test))]
+std::thread_local! {
+    static CURRENT: ContextSlot = const { ContextSlot::new() };
+}
+
+#[cfg(any(feature = "std", test))]
+pub(crate) fn with_slot<R>(f: impl FnOnce(&ContextSlot) -> R) -> R {
+    CURRENT.with(f)
+}
+
+#[cfg(not(any(feature = "std", test)))]
+mod no_std_slot {
+    use super::ContextSlot;
+    use core::sync::atomic::{AtomicPtr, Ordering::Acquire};
+
+    static GLOBAL: ContextSlot = ContextSlot::new();
+    static PROVIDER: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
+
+    pub(crate) fn with_slot<R>(f: impl FnOnce(&ContextSlot) -> R) -> R {
+        let provider = PROVIDER.load(Acquire);
+        if provider.is_null() {
+            return f(&GLOBAL);
+        }
+        // SAFETY: only `set_context_provider` stores here, and it stores such a fn pointer.
+        let provider: fn() -> &'static ContextSlot = unsafe { core::mem::transmute(provider) };
+        f(provider())
+    }
+
+    /// Installs the function that returns the calling CPU's (or thread's) context slot.
+    ///
+    /// Without `std` the default is one global slot, which is correct when a single thread
+    /// of control runs executor workers (the usual unikernel set-up). An integrator that
+    /// runs workers on several CPUs installs per-CPU storage here before starting them.
+    pub fn set_context_provider(provider: fn() -> &'static ContextSlot) {
+        PROVIDER.store(provider as *mut (), core::sync::atomic::Ordering::Release);
+    }
+}
+
+#[cfg(not(any(feature = "std", test)))]
+pub use no_std_slot::set_context_provider;
+#[cfg(not(any(feature = "std", test)))]
+pub(crate) use no_std_slot::with_slot;
+
+/// Runs `f` with this thread registered as worker `worker` of `scheduler`, restoring the
+/// previous registration afterwards (even if `f` unwinds).
+pub(crate) fn enter_worker<R>(scheduler: *const (), worker: *const (), f: impl FnOnce() -> R) -> R {
+    struct Restore(*mut (), *mut ());
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            with_slot(|slot| {
+                slot.scheduler.store(self.0, Relaxed);
+                slot.worker.store(self.1, Relaxed);
+            });
+        }
+    }
+    let _restore = with_slot(|slot| {
+        Restore(slot.scheduler.swap(scheduler as *mut (), Relaxed), slot.worker.swap(worker as *mut (), Relaxed))
+    });
+    f()
+}
+
+/// The worker registered on this thread, if it belongs to `scheduler`.
+pub(crate) fn current_worker(scheduler: *const ()) -> Option<*const ()> {
+    with_slot(|slot| {
+        let worker = slot.worker.load(Relaxed);
+        (core::ptr::eq(slot.scheduler.load(Relaxed), scheduler) && !worker.is_null()).then_some(worker as *const ())
+    })
+}
+
+pub(crate) fn budget(slot: &ContextSlot) -> &AtomicU8 {
+    &slot.budget
+}

@@ -1,0 +1,74 @@
+//! Cooperative scheduling: each task poll gets a budget of operations; resources (channels,
+//! I/O, timers) spend one unit per ready operation and pretend to be pending once it is spent.
+//!
+//! Without this, a task that always finds its channel non-empty would never yield, starving
+//! every other task on its worker and the I/O driver behind it.
+
+use crate::context::{budget, with_slot};
+use core::sync::atomic::Ordering::Relaxed;
+use core::task::{Context, Poll};
+
+/// The budget value meaning "not inside a budgeted task poll".
+pub(crate) const UNCONSTRAINED: u8 = u8::MAX;
+
+/// Units a task gets per poll (tokio uses the same figure).
+pub const DEFAULT_BUDGET: u8 = 128;
+
+/// Runs `f` (a task poll) with a fresh budget of `units`, then restores the previous one.
+pub(crate) fn with_budget<R>(units: u8, f: impl FnOnce() -> R) -> R {
+    struct Restore(u8);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            with_slot(|slot| budget(slot).store(self.0, Relaxed));
+        }
+    }
+    let _restore = Restore(with_slot(|slot| budget(slot).swap(units, Relaxed)));
+    f()
+}
+
+/// Spends one unit of the current task's budget. Returns `Pending` (after arranging for the
+/// task to be polled again) when the budget is exhausted; resources call this before
+/// reporting readiness.
+pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<()> {
+    let proceed = with_slot(|slot| {
+        let budget = budget(slot);
+        match budget.load(Relaxed) {
+            UNCONSTRAINED => true,
+            0 => false,
+            units => {
+                budget.store(units - 1, Relaxed);
+                true
+            }
+        }
+    });
+    if proceed {
+        Poll::Ready(())
+    } else {
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+/// Whether the current task has spent its whole budget.
+pub fn has_budget_remaining() -> bool {
+    with_slot(|slot| budget(slot).load(Relaxed) != 0)
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use core::task::Waker;
+
+    #[test]
+    fn budget_runs_out_then_restores() {
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(poll_proceed(&mut cx).is_ready(), "unconstrained outside a task");
+        with_budget(2, || {
+            assert!(poll_proceed(&mut cx).is_ready());
+            assert!(poll_proceed(&mut cx).is_ready());
+            assert!(poll_proceed(&mut cx).is_pending());
+            assert!(!has_budget_remaining());
+        });
+        assert!(poll_proceed(&mut cx).is_ready());
+    }
+}

@@ -1,0 +1,223 @@
+//! Single-threaded executors, which are themselves futures (`run`), so any `block_on` —
+//! the std runtime's or an integrator's own loop — can drive them.
+//!
+//! `CurrentThreadExecutor` runs `Send` tasks and may be shared; `LocalExecutor` also
+//! accepts `!Send` futures and therefore stays on the thread that created it.
+
+use crate::coop;
+use crate::loom::Mutex;
+use crate::task::{JoinHandle, Notified, OwnedTasks, Schedule, Task};
+use alloc::collections::VecDeque;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::future::Future;
+use core::marker::PhantomData;
+use core::pin::pin;
+use core::task::{Context, Poll, Waker};
+
+/// How many tasks `run` polls before yielding to whoever drives it (I/O, timers).
+const TASKS_PER_TURN: usize = 61;
+
+/// Runs `Send` tasks on whichever thread drives `run`. Dropping it cancels every
+/// unfinished task, dropping each future exactly once.
+pub struct CurrentThreadExecutor {
+    scheduler: Scheduler,
+}
+
+/// Runs `!Send` tasks on the thread that owns it. Dropping it cancels every unfinished
+/// task there.
+pub struct LocalExecutor {
+    inner: CurrentThreadExecutor,
+    _not_send: PhantomData<*const ()>,
+}
+
+/// Spawns `Send` futures onto a [`LocalExecutor`] from any thread.
+#[derive(Clone)]
+pub struct LocalSpawner {
+    scheduler: Scheduler,
+}
+
+#[derive(Clone)]
+struct Scheduler(Arc<Shared>);
+
+struct Shared {
+    state: Mutex<State>,
+    owned: OwnedTasks<Scheduler>,
+}
+
+struct State {
+    queue: VecDeque<Notified<Scheduler>>,
+    /// The `run` futures waiting for the queue to become non-empty.
+    drivers: Vec<Waker>,
+    closed: bool,
+}
+
+impl Schedule for Scheduler {
+    fn schedule(&self, task: Notified<Self>) {
+        let mut state = self.0.state.lock();
+        if state.closed {
+            return; // the executor is gone; the task was cancelled through the owner list
+        }
+        state.queue.push_back(task);
+        let drivers = core::mem::take(&mut state.drivers);
+        drop(state);
+        drivers.into_iter().for_each(Waker::wake);
+    }
+
+    fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
+        self.0.owned.remove(task)
+    }
+}
+
+impl Default for CurrentThreadExecutor {
+    fn default() -> Self {
+        CurrentThreadExecutor::new()
+    }
+}
+
+impl CurrentThreadExecutor {
+    /// An executor with no tasks.
+    pub fn new() -> CurrentThreadExecutor {
+        let shared = Shared {
+            state: Mutex::new(State { queue: VecDeque::new(), drivers: Vec::new(), closed: false }),
+            owned: OwnedTasks::new(1),
+        };
+        CurrentThreadExecutor { scheduler: Scheduler(Arc::new(shared)) }
+    }
+
+    /// Spawns a future; it runs while some thread drives [`CurrentThreadExecutor::run`].
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        spawn_with(&self.scheduler, self.scheduler.0.owned.bind(future, self.scheduler.clone()))
+    }
+
+    /// Runs one queued task; returns false if none was queued.
+    pub fn try_tick(&self) -> bool {
+        let task = self.scheduler.0.state.lock().queue.pop_front();
+        match task {
+            Some(task) => {
+                coop::with_budget(coop::DEFAULT_BUDGET, || task.run());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Number of tasks spawned and not yet finished.
+    pub fn alive_tasks(&self) -> usize {
+        self.scheduler.0.owned.len()
+    }
+
+    /// Runs the spawned tasks while `future` is pending; completes with its output.
+    pub async fn run<F: Future>(&self, future: F) -> F::Output {
+        let mut future = pin!(future);
+        core::future::poll_fn(|cx| {
+            if let Poll::Ready(output) = future.as_mut().poll(cx) {
+                return Poll::Ready(output);
+            }
+            for _ in 0..TASKS_PER_TURN {
+                if !self.try_tick() {
+                    self.wait_for_tasks(cx);
+                    return Poll::Pending;
+                }
+            }
+            // A full turn: let the driver look at I/O and timers before the next one.
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        })
+        .await
+    }
+
+    /// Registers the driver's waker for the next scheduled task (or re-wakes it at once if
+    /// one arrived meanwhile).
+    fn wait_for_tasks(&self, cx: &mut Context<'_>) {
+        let mut state = self.scheduler.0.state.lock();
+        if !state.queue.is_empty() {
+            cx.waker().wake_by_ref();
+        } else if !state.drivers.iter().any(|w| w.will_wake(cx.waker())) {
+            state.drivers.push(cx.waker().clone());
+        }
+    }
+}
+
+fn spawn_with<T>(scheduler: &Scheduler, bound: (JoinHandle<T>, Option<Notified<Scheduler>>)) -> JoinHandle<T> {
+    let (handle, notified) = bound;
+    if let Some(notified) = notified {
+        scheduler.schedule(notified);
+    }
+    handle
+}
+
+impl CurrentThreadExecutor {
+    /// Cancels every unfinished task (dropping its future on the calling thread) and
+    /// refuses new ones: their handles resolve to a cancelled error. Idempotent.
+    pub fn shutdown(&self) {
+        let shared = &self.scheduler.0;
+        shared.state.lock().closed = true;
+        shared.owned.close_and_shutdown_all();
+        let queued = core::mem::take(&mut shared.state.lock().queue);
+        drop(queued);
+    }
+}
+
+impl Drop for CurrentThreadExecutor {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+impl Default for LocalExecutor {
+    fn default() -> Self {
+        LocalExecutor::new()
+    }
+}
+
+impl LocalExecutor {
+    /// An executor with no tasks.
+    pub fn new() -> LocalExecutor {
+        LocalExecutor { inner: CurrentThreadExecutor::new(), _not_send: PhantomData }
+    }
+
+    /// Spawns a future that need not be `Send`; it runs while this executor is driven.
+    pub fn spawn<F: Future + 'static>(&self, future: F) -> JoinHandle<F::Output> {
+        let scheduler = &self.inner.scheduler;
+        // SAFETY: `LocalExecutor` is `!Send`, so its tasks are polled and (on drop) shut
+        // down on this thread only, and the `JoinHandle` of a `!Send` output is `!Send`.
+        spawn_with(scheduler, unsafe { scheduler.0.owned.bind_local(future, scheduler.clone()) })
+    }
+
+    /// A handle for spawning `Send` futures onto this executor from other threads.
+    pub fn spawner(&self) -> LocalSpawner {
+        LocalSpawner { scheduler: self.inner.scheduler.clone() }
+    }
+
+    /// Runs one queued task; returns false if none was queued.
+    pub fn try_tick(&self) -> bool {
+        self.inner.try_tick()
+    }
+
+    /// Number of tasks spawned and not yet finished.
+    pub fn alive_tasks(&self) -> usize {
+        self.inner.alive_tasks()
+    }
+
+    /// Runs the spawned tasks while `future` is pending; completes with its output.
+    pub async fn run<F: Future>(&self, future: F) -> F::Output {
+        self.inner.run(future).await
+    }
+}
+
+impl LocalSpawner {
+    /// Spawns a `Send` future onto the executor. If the executor is gone the task never
+    /// runs and its handle resolves to a cancelled error.
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        spawn_with(&self.scheduler, self.scheduler.0.owned.bind(future, self.scheduler.clone()))
+    }
+}

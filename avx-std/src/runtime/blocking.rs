@@ -1,0 +1,185 @@
+//! The blocking pool behind `spawn_blocking` and `fs`: threads started on demand, kept
+//! for a while when idle, and a queue of closures turned into ordinary tasks.
+
+use super::context;
+use super::Handle;
+use avx_core::task::{spawn_unowned, JoinHandle, Runnable};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+pub(crate) struct BlockingPool {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    condvar: Condvar,
+    /// Signalled when a thread exits, for `shutdown`'s bounded wait.
+    exited: Condvar,
+    config: PoolConfig,
+    /// The runtime the pool's threads make current (so they can spawn tasks).
+    runtime: Mutex<Weak<super::HandleInner>>,
+}
+
+pub(crate) struct PoolConfig {
+    pub(crate) max_threads: usize,
+    pub(crate) keep_alive: Duration,
+    pub(crate) hooks: super::builder::ThreadHooks,
+}
+
+struct State {
+    queue: VecDeque<Runnable>,
+    threads: usize,
+    idle: usize,
+    shutdown: bool,
+}
+
+/// Runs a closure once, as a future, on a blocking-pool thread.
+struct BlockingTask<F>(Option<F>);
+
+impl<F> Unpin for BlockingTask<F> {}
+
+impl<R, F: FnOnce() -> R> Future for BlockingTask<F> {
+    type Output = R;
+
+    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<R> {
+        let f = self.0.take().expect("a blocking task is polled once");
+        Poll::Ready(f())
+    }
+}
+
+impl BlockingPool {
+    pub(crate) fn new(config: PoolConfig) -> BlockingPool {
+        let state = State { queue: VecDeque::new(), threads: 0, idle: 0, shutdown: false };
+        BlockingPool {
+            shared: Arc::new(Shared {
+                state: Mutex::new(state),
+                condvar: Condvar::new(),
+                exited: Condvar::new(),
+                config,
+                runtime: Mutex::new(Weak::new()),
+            }),
+        }
+    }
+
+    pub(crate) fn set_runtime(&self, runtime: Weak<super::HandleInner>) {
+        *lock(&self.shared.runtime) = runtime;
+    }
+
+    /// Runs `f` on a pool thread. After shutdown, or if no thread can be started at all,
+    /// the handle resolves to a cancelled error instead.
+    pub(crate) fn spawn<F, R>(&self, f: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let shared = Arc::downgrade(&self.shared);
+        // A blocking task runs exactly once and never wakes itself; should the closure
+        // schedule it anyway, it goes back through the pool.
+        let (runnable, handle) = spawn_unowned(BlockingTask(Some(f)), move |runnable| match shared.upgrade() {
+            Some(shared) => Shared::push(&shared, runnable),
+            None => drop(runnable),
+        });
+        Shared::push(&self.shared, runnable);
+        handle
+    }
+
+    /// Stops accepting work, cancels what is queued and waits up to `timeout` (forever if
+    /// `None`) for running closures to return. Returns false if some were still running.
+    pub(crate) fn shutdown(&self, timeout: Option<Duration>) -> bool {
+        let mut state = lock(&self.shared.state);
+        state.shutdown = true;
+        let queued = std::mem::take(&mut state.queue);
+        self.shared.condvar.notify_all();
+        drop(state);
+        drop(queued); // cancels each one: their handles see a cancelled error
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let mut state = lock(&self.shared.state);
+        while state.threads > 0 {
+            state = match deadline {
+                None => self.shared.exited.wait(state).unwrap_or_else(|e| e.into_inner()),
+                Some(deadline) => {
+                    let Some(left) = deadline.checked_duration_since(Instant::now()) else { return false };
+                    self.shared.exited.wait_timeout(state, left).unwrap_or_else(|e| e.into_inner()).0
+                }
+            };
+        }
+        true
+    }
+}
+
+impl Shared {
+    fn push(this: &Arc<Shared>, runnable: Runnable) {
+        let mut state = lock(&this.state);
+        if state.shutdown {
+            drop(state);
+            drop(runnable); // cancelled
+            return;
+        }
+        state.queue.push_back(runnable);
+        if state.idle > 0 {
+            this.condvar.notify_one();
+            return;
+        }
+        if state.threads >= this.config.max_threads {
+            return; // a busy thread will take it when it is done
+        }
+        state.threads += 1;
+        drop(state);
+        let worker = this.clone();
+        let started = std::thread::Builder::new().name((this.config.hooks.name)()).spawn(move || worker.run_thread());
+        if started.is_err() {
+            let mut state = lock(&this.state);
+            state.threads -= 1;
+            if state.threads == 0 {
+                // No thread can run it now; fail the queued tasks visibly.
+                let queued = std::mem::take(&mut state.queue);
+                drop(state);
+                drop(queued);
+            }
+        }
+    }
+
+    fn run_thread(self: Arc<Self>) {
+        let runtime = lock(&self.runtime).upgrade();
+        let _enter = runtime.map(|inner| context::enter(Handle { inner }));
+        if let Some(start) = &self.config.hooks.on_start {
+            start();
+        }
+        let mut state = lock(&self.state);
+        loop {
+            if let Some(runnable) = state.queue.pop_front() {
+                drop(state);
+                runnable.run();
+                state = lock(&self.state);
+                continue;
+            }
+            if state.shutdown {
+                break;
+            }
+            state.idle += 1;
+            let (guard, waited) =
+                self.condvar.wait_timeout(state, self.config.keep_alive).unwrap_or_else(|e| e.into_inner());
+            state = guard;
+            state.idle -= 1;
+            if waited.timed_out() && state.queue.is_empty() {
+                break;
+            }
+        }
+        drop(state);
+        if let Some(stop) = &self.config.hooks.on_stop {
+            stop();
+        }
+        lock(&self.state).threads -= 1;
+        self.exited.notify_all();
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Pool state stays consistent across a panic (closures run outside the lock).
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
