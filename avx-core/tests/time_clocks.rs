@@ -15,11 +15,7 @@ fn a_manual_clock_moves_only_forward_and_clones_share_it() {
     let other = clock.clone();
     assert_eq!(clock.advance(Duration::from_millis(3)), Ticks(8 * MS));
     assert_eq!(other.now(), Ticks(8 * MS));
-    assert_eq!(
-        other.set(Ticks(2 * MS)),
-        Ticks(8 * MS),
-        "set never moves backwards"
-    );
+    assert_eq!(other.set(Ticks(2 * MS)), Ticks(8 * MS), "set never moves backwards");
     assert_eq!(other.set(Ticks(20 * MS)), Ticks(20 * MS));
     assert_eq!(clock.now(), Ticks(20 * MS));
 }
@@ -37,11 +33,7 @@ fn a_pausable_clock_follows_its_live_clock_until_paused() {
     live.advance(Duration::from_millis(50));
     assert_eq!(clock.now(), Ticks(110 * MS), "paused time stands still");
     assert_eq!(clock.advance(Duration::from_millis(5)), Ticks(115 * MS));
-    assert_eq!(
-        clock.advance_to(Ticks(112 * MS)),
-        Ticks(115 * MS),
-        "never backwards"
-    );
+    assert_eq!(clock.advance_to(Ticks(112 * MS)), Ticks(115 * MS), "never backwards");
     assert_eq!(clock.advance_to(Ticks(130 * MS)), Ticks(130 * MS));
 
     clock.resume();

@@ -49,41 +49,24 @@ impl Fixture {
 fn ticks_start_at_once_and_follow_the_period_exactly() {
     let fixture = Fixture::new();
     let mut interval = fixture.interval(MissedTickBehavior::Burst);
-    assert_eq!(
-        fixture.ticks(&mut interval, 4),
-        [(0, 0), (10, 10), (20, 20), (30, 30)]
-    );
+    assert_eq!(fixture.ticks(&mut interval, 4), [(0, 0), (10, 10), (20, 20), (30, 30)]);
 }
 
 #[test]
 fn interval_at_starts_at_its_start() {
     let fixture = Fixture::new();
-    let mut interval = fixture
-        .driver
-        .handle()
-        .interval_at(Ticks(25 * MS), Duration::from_millis(5));
-    assert_eq!(
-        fixture.ticks(&mut interval, 3),
-        [(25, 25), (30, 30), (35, 35)]
-    );
+    let mut interval = fixture.driver.handle().interval_at(Ticks(25 * MS), Duration::from_millis(5));
+    assert_eq!(fixture.ticks(&mut interval, 3), [(25, 25), (30, 30), (35, 35)]);
 }
 
 #[test]
 fn a_late_tick_that_missed_nothing_keeps_the_schedule_for_every_behavior() {
-    for behavior in [
-        MissedTickBehavior::Burst,
-        MissedTickBehavior::Delay,
-        MissedTickBehavior::Skip,
-    ] {
+    for behavior in [MissedTickBehavior::Burst, MissedTickBehavior::Delay, MissedTickBehavior::Skip] {
         let fixture = Fixture::new();
         let mut interval = fixture.interval(behavior);
         assert_eq!(fixture.tick(&mut interval), (0, 0));
         fixture.stall_until(17);
-        assert_eq!(
-            fixture.ticks(&mut interval, 2),
-            [(10, 17), (20, 20)],
-            "{behavior:?}"
-        );
+        assert_eq!(fixture.ticks(&mut interval, 2), [(10, 17), (20, 20)], "{behavior:?}");
     }
 }
 
@@ -93,10 +76,7 @@ fn burst_fires_the_missed_ticks_back_to_back() {
     let mut interval = fixture.interval(MissedTickBehavior::Burst);
     assert_eq!(fixture.ticks(&mut interval, 2), [(0, 0), (10, 10)]);
     fixture.stall_until(45);
-    assert_eq!(
-        fixture.ticks(&mut interval, 5),
-        [(20, 45), (30, 45), (40, 45), (50, 50), (60, 60)]
-    );
+    assert_eq!(fixture.ticks(&mut interval, 5), [(20, 45), (30, 45), (40, 45), (50, 50), (60, 60)]);
 }
 
 #[test]
@@ -105,10 +85,7 @@ fn delay_restarts_the_schedule_from_the_late_tick() {
     let mut interval = fixture.interval(MissedTickBehavior::Delay);
     assert_eq!(fixture.ticks(&mut interval, 2), [(0, 0), (10, 10)]);
     fixture.stall_until(45);
-    assert_eq!(
-        fixture.ticks(&mut interval, 3),
-        [(20, 45), (55, 55), (65, 65)]
-    );
+    assert_eq!(fixture.ticks(&mut interval, 3), [(20, 45), (55, 55), (65, 65)]);
 }
 
 #[test]
@@ -117,10 +94,7 @@ fn skip_drops_the_missed_ticks_and_stays_aligned() {
     let mut interval = fixture.interval(MissedTickBehavior::Skip);
     assert_eq!(fixture.ticks(&mut interval, 2), [(0, 0), (10, 10)]);
     fixture.stall_until(45);
-    assert_eq!(
-        fixture.ticks(&mut interval, 3),
-        [(20, 45), (50, 50), (60, 60)]
-    );
+    assert_eq!(fixture.ticks(&mut interval, 3), [(20, 45), (50, 50), (60, 60)]);
     // Landing exactly on a scheduled instant: that instant was missed too.
     fixture.stall_until(80);
     assert_eq!(fixture.ticks(&mut interval, 2), [(70, 80), (90, 90)]);

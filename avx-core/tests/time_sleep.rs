@@ -75,9 +75,7 @@ impl Wake for IndexWaker {
 #[test]
 fn a_hundred_thousand_sleeps_all_complete_and_none_early() {
     let (clock, driver) = setup(4);
-    let handles: Vec<_> = (0..4)
-        .map(|shard| driver.handle().with_shard(shard))
-        .collect();
+    let handles: Vec<_> = (0..4).map(|shard| driver.handle().with_shard(shard)).collect();
     let woken = Arc::new(Mutex::new(Vec::new()));
     let mut state = 42;
     let mut sleeps: Vec<Pin<Box<Sleep>>> = (0..100_000)
@@ -86,14 +84,8 @@ fn a_hundred_thousand_sleeps_all_complete_and_none_early() {
             Box::pin(handles[i % 4].sleep_until(deadline))
         })
         .collect();
-    let wakers: Vec<Waker> = (0..sleeps.len())
-        .map(|index| {
-            Waker::from(Arc::new(IndexWaker {
-                index,
-                woken: woken.clone(),
-            }))
-        })
-        .collect();
+    let wakers: Vec<Waker> =
+        (0..sleeps.len()).map(|index| Waker::from(Arc::new(IndexWaker { index, woken: woken.clone() }))).collect();
     for (sleep, waker) in sleeps.iter_mut().zip(&wakers) {
         let poll = sleep.as_mut().poll(&mut Context::from_waker(waker));
         assert_eq!(poll, Poll::Pending);
@@ -105,14 +97,8 @@ fn a_hundred_thousand_sleeps_all_complete_and_none_early() {
         driver.process_all(now);
         for index in woken.lock().unwrap().drain(..) {
             let sleep = &mut sleeps[index];
-            assert!(
-                now >= sleep.deadline(),
-                "sleep {index} woke at {now:?}, before {:?}",
-                sleep.deadline()
-            );
-            let poll = sleep
-                .as_mut()
-                .poll(&mut Context::from_waker(&wakers[index]));
+            assert!(now >= sleep.deadline(), "sleep {index} woke at {now:?}, before {:?}", sleep.deadline());
+            let poll = sleep.as_mut().poll(&mut Context::from_waker(&wakers[index]));
             assert_eq!(poll, Poll::Ready(()));
             assert!(!completed[index], "sleep {index} woken twice");
             completed[index] = true;
@@ -134,11 +120,7 @@ fn reset_moves_a_pending_sleep_earlier_and_later() {
     driver.process_all(clock.set(Ticks(9 * MS)));
     assert_eq!(waker.wakes(), 0);
     driver.process_all(clock.set(Ticks(10 * MS)));
-    assert_eq!(
-        waker.wakes(),
-        1,
-        "the waker of the last poll is kept across reset"
-    );
+    assert_eq!(waker.wakes(), 1, "the waker of the last poll is kept across reset");
     assert_eq!(poll_with(sleep.as_mut(), &waker), Poll::Ready(()));
 
     // Later, after it completed: pending again until the new deadline.
@@ -200,12 +182,7 @@ fn cancelling_a_million_timers_leaves_the_wheels_empty() {
 fn a_timer_armed_in_one_shard_fires_when_another_worker_processes() {
     let (clock, driver) = setup(3);
     let waker = CountingWaker::new();
-    let mut sleep = Box::pin(
-        driver
-            .handle()
-            .with_shard(2)
-            .sleep(Duration::from_millis(5)),
-    );
+    let mut sleep = Box::pin(driver.handle().with_shard(2).sleep(Duration::from_millis(5)));
     assert_eq!(poll_with(sleep.as_mut(), &waker), Poll::Pending);
     assert_eq!(driver.next_expiration_in(0), None);
     assert_eq!(driver.next_expiration_in(2), Some(Ticks(5 * MS)));
@@ -236,11 +213,7 @@ fn the_deadline_hook_hears_of_timers_earlier_than_their_shard_held() {
     for sleep in [&mut later, &mut earlier, &mut latest] {
         assert_eq!(poll_with(sleep.as_mut(), &waker), Poll::Pending);
     }
-    assert_eq!(
-        heard.load(Ordering::SeqCst),
-        2,
-        "50 ms and then 20 ms were new earliest"
-    );
+    assert_eq!(heard.load(Ordering::SeqCst), 2, "50 ms and then 20 ms were new earliest");
     assert_eq!(last.load(Ordering::SeqCst), 20);
 }
 
@@ -295,19 +268,11 @@ fn one_late_process_wakes_every_due_sleep_once_in_deadline_order() {
     let mut state = 11;
     // More than one wake batch, deadlines spread over several wheel levels.
     let deadlines: Vec<u64> = (0..300).map(|_| 1 + random(&mut state) % 200_000).collect();
-    let mut sleeps: Vec<Pin<Box<Sleep>>> = deadlines
-        .iter()
-        .map(|&ms| Box::pin(driver.handle().sleep_until(Ticks(ms * MS))))
-        .collect();
+    let mut sleeps: Vec<Pin<Box<Sleep>>> =
+        deadlines.iter().map(|&ms| Box::pin(driver.handle().sleep_until(Ticks(ms * MS)))).collect();
     for (index, sleep) in sleeps.iter_mut().enumerate() {
-        let waker = Waker::from(Arc::new(IndexWaker {
-            index,
-            woken: woken.clone(),
-        }));
-        assert!(sleep
-            .as_mut()
-            .poll(&mut Context::from_waker(&waker))
-            .is_pending());
+        let waker = Waker::from(Arc::new(IndexWaker { index, woken: woken.clone() }));
+        assert!(sleep.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
     }
     assert_eq!(driver.process_all(clock.set(Ticks(200_000 * MS))), 300);
     let order = woken.lock().unwrap().clone();
@@ -316,9 +281,7 @@ fn one_late_process_wakes_every_due_sleep_once_in_deadline_order() {
     seen.sort_unstable();
     seen.dedup();
     assert_eq!(seen.len(), 300, "each sleep woken once");
-    assert!(order
-        .windows(2)
-        .all(|pair| deadlines[pair[0]] <= deadlines[pair[1]]));
+    assert!(order.windows(2).all(|pair| deadlines[pair[0]] <= deadlines[pair[1]]));
     assert!(driver.is_empty());
 }
 

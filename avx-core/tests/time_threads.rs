@@ -47,10 +47,7 @@ fn concurrent_arm_fire_and_cancel_leave_nothing_behind() {
                         std::thread::yield_now();
                     }
                     assert_eq!(poll_with(sleep.as_mut(), &waker), Poll::Ready(()));
-                    assert!(
-                        clock.now() >= sleep.deadline(),
-                        "completed before its deadline"
-                    );
+                    assert!(clock.now() >= sleep.deadline(), "completed before its deadline");
                     assert_eq!(waker.wakes(), 1);
                 }
             })

@@ -59,11 +59,7 @@ fn a_future_ready_exactly_at_the_deadline_still_wins() {
     let (clock, driver) = setup();
     let handle = driver.handle();
     let inner = handle.sleep(Duration::from_millis(10));
-    let outcome = block_on_virtual(
-        &driver,
-        &clock,
-        handle.timeout(Duration::from_millis(10), inner),
-    );
+    let outcome = block_on_virtual(&driver, &clock, handle.timeout(Duration::from_millis(10), inner));
     assert_eq!(outcome, Ok(()));
 }
 
@@ -94,11 +90,7 @@ fn elapsed_is_a_displayable_error() {
 fn dropping_a_pending_timeout_cancels_its_timer() {
     let (_clock, driver) = setup();
     let waker = CountingWaker::new();
-    let mut timeout = Box::pin(
-        driver
-            .handle()
-            .timeout(Duration::from_secs(1), pending::<()>()),
-    );
+    let mut timeout = Box::pin(driver.handle().timeout(Duration::from_secs(1), pending::<()>()));
     assert_eq!(poll_with(timeout.as_mut(), &waker), Poll::Pending);
     assert_eq!(driver.pending_timers(), 1);
     drop(timeout);

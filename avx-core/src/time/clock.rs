@@ -24,9 +24,7 @@ impl ManualClock {
 
     /// A clock standing at `start`.
     pub fn starting_at(start: Ticks) -> Self {
-        ManualClock {
-            now: Arc::new(Mutex::new(start)),
-        }
+        ManualClock { now: Arc::new(Mutex::new(start)) }
     }
 
     /// Moves the clock forward by `by` (saturating at the end of time) and returns the new time.

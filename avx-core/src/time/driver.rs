@@ -35,9 +35,7 @@ impl Shard {
     /// Re-publishes the wheel's next expiration (ms or `NONE`) and returns it; called with
     /// the lock held.
     fn publish_earliest(&self, wheel: &Wheel) -> u64 {
-        let next = wheel
-            .next_expiration()
-            .map_or(NONE, |expiration| expiration.at);
+        let next = wheel.next_expiration().map_or(NONE, |expiration| expiration.at);
         self.earliest.write(next);
         next
     }
@@ -64,23 +62,11 @@ impl Driver {
     /// A driver reading `clock`, with `shards` wheels (clamped to 1..=65,536).
     pub fn new(clock: impl Clock, shards: usize) -> Driver {
         let shards = (0..shards.clamp(1, MAX_SHARDS))
-            .map(|_| Shard {
-                wheel: Mutex::new(Wheel::new()),
-                earliest: EarliestCell::new(),
-            })
+            .map(|_| Shard { wheel: Mutex::new(Wheel::new()), earliest: EarliestCell::new() })
             .collect();
-        let inner = Inner {
-            clock: Box::new(clock),
-            shards,
-            next_shard: AtomicUsize::new(0),
-            deadline_hook: spin::Once::new(),
-        };
-        Driver {
-            handle: Handle {
-                inner: Arc::new(inner),
-                shard: ANY_SHARD,
-            },
-        }
+        let inner =
+            Inner { clock: Box::new(clock), shards, next_shard: AtomicUsize::new(0), deadline_hook: spin::Once::new() };
+        Driver { handle: Handle { inner: Arc::new(inner), shard: ANY_SHARD } }
     }
 
     /// A handle whose timers are spread round-robin over the shards (for code outside workers;
@@ -125,12 +111,7 @@ impl Driver {
     /// taking their lock. Returns how many fired.
     pub fn process_all(&self, now: Ticks) -> usize {
         let now = now_to_ms(now);
-        self.handle
-            .inner
-            .shards
-            .iter()
-            .map(|shard| process_shard(shard, now))
-            .sum()
+        self.handle.inner.shards.iter().map(|shard| process_shard(shard, now)).sum()
     }
 
     /// The earliest instant at which [`Driver::process_all`] has work (a timer to fire, or a
@@ -138,13 +119,7 @@ impl Driver {
     /// `None` if no timer is pending. The executor parks until then; a paused clock jumps
     /// to it when every task is idle.
     pub fn next_expiration(&self) -> Option<Ticks> {
-        let earliest = self
-            .handle
-            .inner
-            .shards
-            .iter()
-            .map(|shard| shard.earliest.read())
-            .min();
+        let earliest = self.handle.inner.shards.iter().map(|shard| shard.earliest.read()).min();
         earliest.filter(|&ms| ms != NONE).map(ms_to_ticks)
     }
 
@@ -157,29 +132,18 @@ impl Driver {
 
     /// How many timers are armed in the wheels (a debugging and test aid; takes every lock).
     pub fn pending_timers(&self) -> usize {
-        self.handle
-            .inner
-            .shards
-            .iter()
-            .map(|shard| shard.wheel.lock().len())
-            .sum()
+        self.handle.inner.shards.iter().map(|shard| shard.wheel.lock().len()).sum()
     }
 
     /// Whether no timer is armed and no wheel slot holds anything (takes every lock).
     pub fn is_empty(&self) -> bool {
-        self.handle
-            .inner
-            .shards
-            .iter()
-            .all(|shard| shard.wheel.lock().is_empty())
+        self.handle.inner.shards.iter().all(|shard| shard.wheel.lock().is_empty())
     }
 }
 
 impl fmt::Debug for Driver {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Driver")
-            .field("shards", &self.shards())
-            .finish_non_exhaustive()
+        f.debug_struct("Driver").field("shards", &self.shards()).finish_non_exhaustive()
     }
 }
 
@@ -291,11 +255,7 @@ impl Handle {
 
     fn shard(&self) -> &Shard {
         // An unbound handle never reaches here (sleeps bind theirs); fall back to shard 0.
-        let index = if self.shard == ANY_SHARD {
-            0
-        } else {
-            self.shard as usize
-        };
+        let index = if self.shard == ANY_SHARD { 0 } else { self.shard as usize };
         &self.inner.shards[index]
     }
 
@@ -305,12 +265,7 @@ impl Handle {
     /// # Safety
     /// `entry` is pinned, not linked, and stays alive until [`Handle::deregister`] returns or
     /// it is observed fired.
-    pub(crate) unsafe fn register(
-        &self,
-        entry: &Entry,
-        when: u64,
-        waker: Waker,
-    ) -> Result<(), Waker> {
+    pub(crate) unsafe fn register(&self, entry: &Entry, when: u64, waker: Waker) -> Result<(), Waker> {
         let shard = self.shard();
         let mut wheel = shard.wheel.lock();
         // SAFETY: we hold the shard lock; the entry is unlinked, pinned and outlives its

@@ -26,13 +26,11 @@ impl EarliestCell {
     /// Publishes `value`. Callers serialise writes (they hold the shard lock).
     pub(crate) fn write(&self, value: u64) {
         let start = self.sequence.load(Ordering::Relaxed);
-        self.sequence
-            .store(start.wrapping_add(1), Ordering::Relaxed);
+        self.sequence.store(start.wrapping_add(1), Ordering::Relaxed);
         // Release on each half: a reader that sees a new half also sees the odd sequence.
         self.high.store((value >> 32) as u32, Ordering::Release);
         self.low.store(value as u32, Ordering::Release);
-        self.sequence
-            .store(start.wrapping_add(2), Ordering::Release);
+        self.sequence.store(start.wrapping_add(2), Ordering::Release);
     }
 
     /// The last published value; never a mix of two writes.
@@ -70,10 +68,7 @@ mod loom_tests {
                 })
             };
             let seen = cell.read();
-            assert!(
-                [NONE, 0x0000_0001_0000_0001, 0x0000_0002_0000_0002].contains(&seen),
-                "torn read {seen:#x}"
-            );
+            assert!([NONE, 0x0000_0001_0000_0001, 0x0000_0002_0000_0002].contains(&seen), "torn read {seen:#x}");
             writer.join().unwrap();
             assert_eq!(cell.read(), 0x0000_0002_0000_0002);
         });

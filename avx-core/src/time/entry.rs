@@ -43,13 +43,7 @@ impl Entry {
     pub(crate) fn new() -> Self {
         Entry {
             fired: AtomicBool::new(false),
-            links: UnsafeCell::new(Links {
-                prev: None,
-                next: None,
-                when: 0,
-                slot: 0,
-                waker: None,
-            }),
+            links: UnsafeCell::new(Links { prev: None, next: None, when: 0, slot: 0, waker: None }),
             _pinned: PhantomPinned,
         }
     }

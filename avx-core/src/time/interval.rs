@@ -85,9 +85,7 @@ impl Interval {
         }
         let scheduled = self.sleep.deadline();
         let now = self.sleep.handle().now();
-        let next = self
-            .missed_tick_behavior
-            .next_tick(scheduled, now, self.period);
+        let next = self.missed_tick_behavior.next_tick(scheduled, now, self.period);
         self.sleep.as_mut().reset(next);
         Poll::Ready(scheduled)
     }

@@ -34,12 +34,7 @@ fn poll(sleep: Pin<&mut Sleep>, waker: &StdArc<CountingWaker>) -> Poll<()> {
 }
 
 /// A driver with one armed 1 ms sleep, the clock already at 1 ms, and a thread firing it.
-fn armed() -> (
-    Arc<Driver>,
-    Pin<Box<Sleep>>,
-    StdArc<CountingWaker>,
-    loom::thread::JoinHandle<usize>,
-) {
+fn armed() -> (Arc<Driver>, Pin<Box<Sleep>>, StdArc<CountingWaker>, loom::thread::JoinHandle<usize>) {
     let clock = ManualClock::new();
     let driver = Arc::new(Driver::new(clock.clone(), 1));
     let mut sleep = Box::pin(driver.handle().sleep_until(Ticks(MS)));
@@ -60,11 +55,7 @@ fn fire_races_cancel() {
         let (driver, sleep, waker, firing) = armed();
         drop(sleep);
         let fired = firing.join().unwrap();
-        assert_eq!(
-            fired,
-            waker.wakes(),
-            "a fired timer wakes its task exactly once"
-        );
+        assert_eq!(fired, waker.wakes(), "a fired timer wakes its task exactly once");
         assert!(fired <= 1);
         assert!(driver.is_empty());
     });
@@ -79,11 +70,7 @@ fn fire_races_a_poll_with_a_new_waker() {
         firing.join().unwrap();
         assert_eq!(old_waker.wakes() + new_waker.wakes(), 1);
         if polled.is_pending() {
-            assert_eq!(
-                new_waker.wakes(),
-                1,
-                "the waker of the last poll is the one woken"
-            );
+            assert_eq!(new_waker.wakes(), 1, "the waker of the last poll is the one woken");
         }
         assert!(driver.is_empty());
     });

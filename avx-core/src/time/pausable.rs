@@ -37,11 +37,7 @@ impl<C: Clock> PausableClock<C> {
         PausableClock {
             shared: Arc::new(Shared {
                 live,
-                state: Mutex::new(State {
-                    paused_at: None,
-                    base: start,
-                    live_base: start,
-                }),
+                state: Mutex::new(State { paused_at: None, base: start, live_base: start }),
             }),
         }
     }
@@ -78,14 +74,8 @@ impl<C: Clock> PausableClock<C> {
     /// runtime to its next timer); returns the new time.
     pub fn advance_to(&self, to: Ticks) -> Ticks {
         let mut state = self.shared.state.lock();
-        let now = state
-            .paused_at
-            .unwrap_or_else(|| running_now(&state, &self.shared.live));
-        advance_by(
-            &mut state,
-            &self.shared.live,
-            to.saturating_duration_since(now),
-        )
+        let now = state.paused_at.unwrap_or_else(|| running_now(&state, &self.shared.live));
+        advance_by(&mut state, &self.shared.live, to.saturating_duration_since(now))
     }
 }
 
@@ -105,33 +95,24 @@ fn advance_by(state: &mut State, live: &impl Clock, by: Duration) -> Ticks {
 
 /// The time of a running clock.
 fn running_now(state: &State, live: &impl Clock) -> Ticks {
-    state
-        .base
-        .saturating_add(live.now().saturating_duration_since(state.live_base))
+    state.base.saturating_add(live.now().saturating_duration_since(state.live_base))
 }
 
 impl<C: Clock> Clock for PausableClock<C> {
     fn now(&self) -> Ticks {
         let state = self.shared.state.lock();
-        state
-            .paused_at
-            .unwrap_or_else(|| running_now(&state, &self.shared.live))
+        state.paused_at.unwrap_or_else(|| running_now(&state, &self.shared.live))
     }
 }
 
 impl<C> Clone for PausableClock<C> {
     fn clone(&self) -> Self {
-        PausableClock {
-            shared: self.shared.clone(),
-        }
+        PausableClock { shared: self.shared.clone() }
     }
 }
 
 impl<C: Clock> fmt::Debug for PausableClock<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PausableClock")
-            .field("now", &self.now())
-            .field("paused", &self.is_paused())
-            .finish()
+        f.debug_struct("PausableClock").field("now", &self.now()).field("paused", &self.is_paused()).finish()
     }
 }

@@ -37,12 +37,7 @@ pub struct Sleep {
 impl Sleep {
     /// A sleep on `handle`'s driver that completes at `deadline`.
     pub fn new(handle: Handle, deadline: Ticks) -> Sleep {
-        Sleep {
-            handle: handle.bound_to_shard(),
-            deadline,
-            phase: Phase::Idle,
-            entry: Entry::new(),
-        }
+        Sleep { handle: handle.bound_to_shard(), deadline, phase: Phase::Idle, entry: Entry::new() }
     }
 
     /// The instant this sleep completes at.

@@ -32,10 +32,7 @@ pub struct Timeout<F> {
 impl<F: Future> Timeout<F> {
     /// Runs `future` on `handle`'s driver until `deadline`.
     pub fn new(handle: Handle, deadline: Ticks, future: F) -> Timeout<F> {
-        Timeout {
-            future,
-            sleep: Sleep::new(handle, deadline),
-        }
+        Timeout { future, sleep: Sleep::new(handle, deadline) }
     }
 
     /// The deadline.
@@ -63,10 +60,7 @@ impl<F: Future> Future for Timeout<F> {
         // no `Drop` impl that could move them.
         let (future, sleep) = unsafe {
             let this = self.get_unchecked_mut();
-            (
-                Pin::new_unchecked(&mut this.future),
-                Pin::new_unchecked(&mut this.sleep),
-            )
+            (Pin::new_unchecked(&mut this.future), Pin::new_unchecked(&mut this.sleep))
         };
         if let Poll::Ready(output) = future.poll(cx) {
             return Poll::Ready(Ok(output));
@@ -77,9 +71,6 @@ impl<F: Future> Future for Timeout<F> {
 
 impl<F: fmt::Debug> fmt::Debug for Timeout<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Timeout")
-            .field("future", &self.future)
-            .field("sleep", &self.sleep)
-            .finish()
+        f.debug_struct("Timeout").field("future", &self.future).field("sleep", &self.sleep).finish()
     }
 }

@@ -51,17 +51,7 @@ unsafe impl Send for Wheel {}
 
 impl Wheel {
     pub(crate) const fn new() -> Self {
-        Wheel {
-            elapsed: 0,
-            levels: [const {
-                Level {
-                    occupied: 0,
-                    heads: [None; SLOTS],
-                }
-            }; LEVELS],
-            due: None,
-            len: 0,
-        }
+        Wheel { elapsed: 0, levels: [const { Level { occupied: 0, heads: [None; SLOTS] } }; LEVELS], due: None, len: 0 }
     }
 
     /// How many entries are linked (in slots or on the due list).
@@ -73,10 +63,7 @@ impl Wheel {
     pub(crate) fn is_empty(&self) -> bool {
         self.len == 0
             && self.due.is_none()
-            && self
-                .levels
-                .iter()
-                .all(|level| level.occupied == 0 && level.heads.iter().all(Option::is_none))
+            && self.levels.iter().all(|level| level.occupied == 0 && level.heads.iter().all(Option::is_none))
     }
 
     /// Links an entry into the slot for its deadline `when` (ms).
@@ -87,11 +74,7 @@ impl Wheel {
     /// The shard lock guarding this wheel is held, the entry is pinned, not linked anywhere,
     /// and stays alive until it is removed with [`Wheel::remove`] or popped by
     /// [`Wheel::pop_due`].
-    pub(crate) unsafe fn insert(
-        &mut self,
-        entry: NonNull<Entry>,
-        when: u64,
-    ) -> Result<(), AlreadyDue> {
+    pub(crate) unsafe fn insert(&mut self, entry: NonNull<Entry>, when: u64) -> Result<(), AlreadyDue> {
         if when <= self.elapsed {
             return Err(AlreadyDue);
         }
@@ -140,15 +123,9 @@ impl Wheel {
     /// The earliest slot that needs processing, if any entry is linked in a slot.
     pub(crate) fn next_expiration(&self) -> Option<Expiration> {
         if self.due.is_some() {
-            return Some(Expiration {
-                level: 0,
-                slot: 0,
-                at: self.elapsed,
-            });
+            return Some(Expiration { level: 0, slot: 0, at: self.elapsed });
         }
-        (0..LEVELS)
-            .filter_map(|level| self.next_in_level(level))
-            .min_by_key(|expiration| expiration.at)
+        (0..LEVELS).filter_map(|level| self.next_in_level(level)).min_by_key(|expiration| expiration.at)
     }
 
     fn next_in_level(&self, level: usize) -> Option<Expiration> {
@@ -194,11 +171,7 @@ impl Wheel {
             self.levels[expiration.level].occupied &= !(1 << expiration.slot);
             while let Some(entry) = drained {
                 // SAFETY: the drained entries were linked, so they are alive; lock held.
-                let (next, when) = unsafe {
-                    entry
-                        .as_ref()
-                        .with_links(|links| (links.next.take(), links.when))
-                };
+                let (next, when) = unsafe { entry.as_ref().with_links(|links| (links.next.take(), links.when)) };
                 drained = next;
                 if when <= self.elapsed {
                     // SAFETY: as above; the entry is off every list.
@@ -239,9 +212,7 @@ unsafe fn push_front(head: &mut Option<NonNull<Entry>>, entry: NonNull<Entry>, i
 unsafe fn unlink(head: &mut Option<NonNull<Entry>>, entry: NonNull<Entry>) {
     // SAFETY: forwarded from this function's contract.
     unsafe {
-        let (prev, next) = entry
-            .as_ref()
-            .with_links(|links| (links.prev.take(), links.next.take()));
+        let (prev, next) = entry.as_ref().with_links(|links| (links.prev.take(), links.next.take()));
         match prev {
             Some(prev) => prev.as_ref().with_links(|links| links.next = next),
             None => *head = next,
@@ -361,20 +332,7 @@ mod tests {
 
     #[test]
     fn cascades_and_fires_each_entry_exactly_at_its_millisecond() {
-        let deadlines = [
-            1,
-            63,
-            64,
-            65,
-            4_095,
-            4_096,
-            4_097,
-            300_000,
-            17_000_000,
-            1 << 31,
-            (1 << 36) + 5,
-            1 << 40,
-        ];
+        let deadlines = [1, 63, 64, 65, 4_095, 4_096, 4_097, 300_000, 17_000_000, 1 << 31, (1 << 36) + 5, 1 << 40];
         let mut wheel = Wheel::new();
         let entries: Vec<_> = deadlines.iter().map(|_| entry()).collect();
         for (entry, &deadline) in entries.iter().zip(&deadlines) {
@@ -382,11 +340,7 @@ mod tests {
             unsafe { wheel.insert(ptr(entry), deadline) }.unwrap();
         }
         for (entry, &deadline) in entries.iter().zip(&deadlines) {
-            assert_eq!(
-                wheel.pop_due(deadline - 1),
-                None,
-                "nothing fires before {deadline}"
-            );
+            assert_eq!(wheel.pop_due(deadline - 1), None, "nothing fires before {deadline}");
             assert_eq!(wheel.pop_due(deadline), Some(ptr(entry)));
             assert_eq!(wheel.pop_due(deadline), None);
         }
@@ -399,8 +353,7 @@ mod tests {
         let mut state = 0x9E37_79B9_7F4A_7C15;
         let entries: Vec<_> = (0..2_000).map(|_| entry()).collect();
         for entry in &entries {
-            let deadline =
-                1 + random(&mut state) % (1 << (SLOT_BITS * (1 + random(&mut state) as u32 % 6)));
+            let deadline = 1 + random(&mut state) % (1 << (SLOT_BITS * (1 + random(&mut state) as u32 % 6)));
             // SAFETY: entries outlive the wheel's use of them in this test.
             unsafe { wheel.insert(ptr(entry), deadline) }.unwrap();
         }

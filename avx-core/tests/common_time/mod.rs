@@ -33,10 +33,7 @@ impl Wake for CountingWaker {
 }
 
 /// Polls `future` once with `waker`.
-pub fn poll_with<F: Future + ?Sized>(
-    future: Pin<&mut F>,
-    waker: &Arc<CountingWaker>,
-) -> Poll<F::Output> {
+pub fn poll_with<F: Future + ?Sized>(future: Pin<&mut F>, waker: &Arc<CountingWaker>) -> Poll<F::Output> {
     let waker = Waker::from(waker.clone());
     future.poll(&mut Context::from_waker(&waker))
 }
@@ -53,9 +50,7 @@ pub fn block_on_virtual<F: Future>(driver: &Driver, clock: &ManualClock, future:
             return output;
         }
         while waker.wakes() == woken_before {
-            let next = driver
-                .next_expiration()
-                .expect("future is waiting with no timer pending");
+            let next = driver.next_expiration().expect("future is waiting with no timer pending");
             let now = clock.set(next);
             driver.process_all(now);
         }
