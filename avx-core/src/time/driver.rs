@@ -54,6 +54,9 @@ struct Inner {
 /// Each of the `shards` wheels (one per worker) has its own lock, so workers arming and
 /// cancelling timers do not contend. Any worker may process any shard, so a timer armed on
 /// a busy worker still fires when another worker is the one parked.
+///
+/// Timers only fire when someone calls [`Driver::process`] or [`Driver::process_all`]:
+/// sleeps that outlive the driver (through a [`Handle`]) stay pending; dropping them is fine.
 pub struct Driver {
     handle: Handle,
 }

@@ -45,6 +45,11 @@ impl<F: Future> Timeout<F> {
         &self.future
     }
 
+    /// The inner future, mutably (the timeout is not pinned, so neither is it).
+    pub fn get_mut(&mut self) -> &mut F {
+        &mut self.future
+    }
+
     /// Consumes the timeout, returning the inner future.
     pub fn into_inner(self) -> F {
         self.future
