@@ -23,6 +23,7 @@ pub mod oracle;
 pub mod park;
 pub mod sync;
 pub mod task;
+pub mod time;
 
 pub use block_on::block_on;
 #[doc(hidden)]
