@@ -1,10 +1,11 @@
 //! avx-std: the avx async runtime for ordinary applications.
-//! `Runtime`, `spawn`, `block_on`, tasks, sync primitives and channels, `join!`/`select!`.
+//! `Runtime`, `spawn`, `block_on`, tasks, timers, sync primitives and channels, `join!`/`select!`.
 #![warn(missing_docs)]
 
 pub mod runtime;
 pub mod sync;
 pub mod task;
+pub mod time;
 
 pub use avx_core::{join, pin, select};
 pub use runtime::{Builder, Handle, Runtime};

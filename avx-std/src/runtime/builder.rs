@@ -4,9 +4,11 @@
 use super::blocking::{BlockingPool, PoolConfig};
 use super::park::ThreadPark;
 use super::{HandleInner, Runtime, Scheduler, Workers};
+use crate::time::driver::{TimeDriver, TimePark};
 use avx_core::executor::{self, Config};
 use avx_core::local::CurrentThreadExecutor;
 use avx_core::oracle::FastRand;
+use avx_core::Park;
 use std::fmt;
 use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -32,6 +34,7 @@ pub struct Builder {
     hooks: ThreadHooks,
     config: Config,
     seed: Option<u64>,
+    start_paused: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -51,6 +54,7 @@ impl Builder {
             hooks: ThreadHooks { name: Arc::new(|| "avx-worker".to_owned()), on_start: None, on_stop: None },
             config: Config::default(),
             seed: None,
+            start_paused: false,
         }
     }
 
@@ -148,6 +152,22 @@ impl Builder {
         self
     }
 
+    /// Starts with the clock paused (see `time::pause`); needs the current-thread flavour.
+    pub fn start_paused(&mut self, paused: bool) -> &mut Self {
+        self.start_paused = paused;
+        self
+    }
+
+    /// Timers and I/O are always on; kept so code written for tokio's builder compiles.
+    pub fn enable_all(&mut self) -> &mut Self {
+        self
+    }
+
+    /// Timers are always on; kept so code written for tokio's builder compiles.
+    pub fn enable_time(&mut self) -> &mut Self {
+        self
+    }
+
     /// Builds the runtime, starting its worker threads.
     pub fn build(&mut self) -> io::Result<Runtime> {
         let blocking = BlockingPool::new(PoolConfig {
@@ -157,10 +177,9 @@ impl Builder {
         });
         match self.flavor {
             Flavor::CurrentThread => {
-                let inner = Arc::new(HandleInner {
-                    scheduler: Scheduler::CurrentThread(CurrentThreadExecutor::new()),
-                    blocking,
-                });
+                let time = TimeDriver::new(1, self.start_paused);
+                let scheduler = Scheduler::CurrentThread(CurrentThreadExecutor::new());
+                let inner = Arc::new(HandleInner { scheduler, blocking, time });
                 inner.blocking.set_runtime(Arc::downgrade(&inner));
                 Ok(Runtime::from_parts(inner, Workers::new()))
             }
@@ -169,13 +188,26 @@ impl Builder {
     }
 
     fn build_multi_thread(&self, blocking: BlockingPool) -> io::Result<Runtime> {
+        if self.start_paused {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "start_paused needs the current-thread runtime (Builder::new_current_thread())",
+            ));
+        }
         let workers = self.worker_threads.unwrap_or_else(default_worker_threads);
-        let parks = (0..workers).map(|_| ThreadPark::new()).collect();
+        let time = TimeDriver::new(workers, false);
+        let thread_parks: Vec<_> = (0..workers).map(|_| ThreadPark::new()).collect();
+        time.set_unparkers(thread_parks.iter().map(Park::unparker).collect());
+        let parks = thread_parks
+            .into_iter()
+            .enumerate()
+            .map(|(index, park)| TimePark::new(park, time.clone(), Some(index)))
+            .collect();
         let seed = self.seed.unwrap_or_else(random_seed);
         let (handle, workers) = executor::build(self.config.clone(), parks, |index| {
             FastRand::new(seed.wrapping_add((index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)))
         });
-        let inner = Arc::new(HandleInner { scheduler: Scheduler::MultiThread(handle), blocking });
+        let inner = Arc::new(HandleInner { scheduler: Scheduler::MultiThread(handle), blocking, time });
         inner.blocking.set_runtime(Arc::downgrade(&inner));
         let mut started = Workers::new();
         for worker in workers {
@@ -195,7 +227,7 @@ impl Builder {
 fn started_worker(
     hooks: &ThreadHooks,
     handle: super::Handle,
-    worker: executor::Worker<ThreadPark, FastRand>,
+    worker: executor::Worker<TimePark<ThreadPark>, FastRand>,
 ) -> io::Result<std::thread::JoinHandle<()>> {
     let hooks = hooks.clone();
     std::thread::Builder::new().name((hooks.name)()).spawn(move || {

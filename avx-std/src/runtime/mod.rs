@@ -9,6 +9,7 @@ mod park;
 pub use builder::Builder;
 pub use context::{EnterGuard, TryCurrentError};
 
+use crate::time::driver::{TimeDriver, TimePark};
 use avx_core::executor;
 use avx_core::local::CurrentThreadExecutor;
 use avx_core::task::JoinHandle;
@@ -42,6 +43,7 @@ pub struct Handle {
 pub(crate) struct HandleInner {
     scheduler: Scheduler,
     blocking: BlockingPool,
+    time: Arc<TimeDriver>,
 }
 
 enum Scheduler {
@@ -206,10 +208,13 @@ impl Handle {
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         let _enter = self.enter();
         let _driving = context::start_driving();
-        let mut park = ThreadPark::new();
         match &self.inner.scheduler {
-            Scheduler::MultiThread(_) => avx_core::block_on(&mut park, future),
-            Scheduler::CurrentThread(executor) => avx_core::block_on(&mut park, executor.run(future)),
+            // The workers drive timers; this thread only waits for its future.
+            Scheduler::MultiThread(_) => avx_core::block_on(&mut ThreadPark::new(), future),
+            Scheduler::CurrentThread(executor) => {
+                let mut park = TimePark::new(ThreadPark::new(), self.inner.time.clone(), None);
+                avx_core::block_on(&mut park, executor.run(future))
+            }
         }
     }
 
@@ -232,6 +237,36 @@ impl Handle {
             Scheduler::MultiThread(executor) => executor.alive_tasks(),
             Scheduler::CurrentThread(executor) => executor.alive_tasks(),
         }
+    }
+}
+
+impl Handle {
+    pub(crate) fn time(&self) -> &TimeDriver {
+        &self.inner.time
+    }
+
+    /// A timer handle that arms timers in the calling worker's wheel shard.
+    pub(crate) fn timer_handle(&self) -> avx_core::time::Handle {
+        let handle = self.inner.time.driver.handle();
+        match &self.inner.scheduler {
+            Scheduler::MultiThread(executor) => match executor.current_worker_index() {
+                Some(worker) => handle.with_shard(worker),
+                None => handle,
+            },
+            Scheduler::CurrentThread(_) => handle,
+        }
+    }
+
+    /// The timers, for `time::pause`/`resume`/`advance`, which only a current-thread
+    /// runtime supports.
+    pub(crate) fn pausable_time(&self, what: &str) -> &Arc<TimeDriver> {
+        if let Scheduler::MultiThread(_) = self.inner.scheduler {
+            panic!(
+                "avx_std::time::{what} needs a current-thread runtime (Builder::new_current_thread()): \
+                 on a multi-threaded one, idle workers cannot tell that every task is idle"
+            );
+        }
+        &self.inner.time
     }
 }
 

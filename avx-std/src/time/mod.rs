@@ -1,0 +1,107 @@
+//! Time: `sleep`, `timeout`, `interval` and `Instant` on the runtime's timer wheel, plus
+//! paused time for tests (`pause`, `advance`, `Builder::start_paused`).
+//!
+//! Timers are armed in the wheel shard of the worker that creates them; any parked worker
+//! fires them. A sleep never completes before its deadline.
+
+mod clock;
+pub(crate) mod driver;
+mod futures;
+
+pub use avx_core::time::{Elapsed, MissedTickBehavior};
+pub use clock::Instant;
+pub use futures::{Interval, Sleep, Timeout};
+
+use crate::runtime::context::{with_current, NO_RUNTIME};
+use crate::runtime::Handle;
+use std::future::Future;
+use std::time::Duration;
+
+/// Error types of this module, as in tokio.
+pub mod error {
+    pub use avx_core::time::Elapsed;
+}
+
+fn with_runtime<R>(what: &str, f: impl FnOnce(&Handle) -> R) -> R {
+    with_current(f).unwrap_or_else(|_| panic!("avx_std::time::{what}: {NO_RUNTIME}"))
+}
+
+/// Waits until `duration` has elapsed.
+///
+/// # Panics
+/// Outside a runtime.
+pub fn sleep(duration: Duration) -> Sleep {
+    with_runtime("sleep", |handle| Sleep::new(handle.timer_handle().sleep(duration)))
+}
+
+/// Waits until `deadline`.
+///
+/// # Panics
+/// Outside a runtime.
+pub fn sleep_until(deadline: Instant) -> Sleep {
+    with_runtime("sleep_until", |handle| Sleep::new(handle.timer_handle().sleep_until(deadline.into_ticks())))
+}
+
+/// Runs `future` for at most `duration`: its output, or `Err(Elapsed)` (the future is
+/// dropped then). A future that is ready at the deadline wins.
+///
+/// # Panics
+/// Outside a runtime.
+pub fn timeout<F: Future>(duration: Duration, future: F) -> Timeout<F> {
+    with_runtime("timeout", |handle| Timeout::new(handle.timer_handle().timeout(duration, future)))
+}
+
+/// As [`timeout`], with an absolute deadline.
+///
+/// # Panics
+/// Outside a runtime.
+pub fn timeout_at<F: Future>(deadline: Instant, future: F) -> Timeout<F> {
+    with_runtime("timeout_at", |handle| Timeout::new(handle.timer_handle().timeout_at(deadline.into_ticks(), future)))
+}
+
+/// Ticks every `period`, the first tick at once.
+///
+/// # Panics
+/// Outside a runtime, or if `period` is zero.
+pub fn interval(period: Duration) -> Interval {
+    with_runtime("interval", |handle| Interval::new(handle.timer_handle().interval(period)))
+}
+
+/// Ticks every `period`, the first tick at `start`.
+///
+/// # Panics
+/// Outside a runtime, or if `period` is zero.
+pub fn interval_at(start: Instant, period: Duration) -> Interval {
+    with_runtime("interval_at", |handle| Interval::new(handle.timer_handle().interval_at(start.into_ticks(), period)))
+}
+
+/// Stops the current runtime's clock: from now on it moves only through [`advance`], or by
+/// itself straight to the next timer when every task is idle, so a test that sleeps an
+/// hour runs in microseconds.
+///
+/// # Panics
+/// Outside a runtime, or on a multi-threaded runtime (whose idle workers cannot tell that
+/// every task is idle): use `Builder::new_current_thread()`.
+pub fn pause() {
+    with_runtime("pause", |handle| handle.pausable_time("pause").clock.pause());
+}
+
+/// Lets the paused clock follow real time again, from where it stands.
+///
+/// # Panics
+/// As [`pause`].
+pub fn resume() {
+    with_runtime("resume", |handle| handle.pausable_time("resume").clock.resume());
+}
+
+/// Moves the paused clock forward by `duration`, firing the timers that fall due.
+///
+/// # Panics
+/// As [`pause`], or if the clock is not paused.
+pub async fn advance(duration: Duration) {
+    let time = with_runtime("advance", |handle| handle.pausable_time("advance").clone());
+    assert!(time.clock.is_paused(), "avx_std::time::advance: the clock is not paused (call time::pause() first)");
+    time.clock.advance(duration);
+    time.driver.process_all(time.now());
+    avx_core::task::yield_now().await;
+}
