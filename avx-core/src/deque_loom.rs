@@ -15,6 +15,13 @@ impl Overflow<usize> for Spill {
     }
 }
 
+/// Steals what it can from `steal` into a fresh queue and returns all of it.
+fn steal_all(steal: &deque::Steal<usize>) -> Vec<usize> {
+    let (mut mine, _) = deque::local();
+    let first = steal.steal_into(&mut mine);
+    first.into_iter().chain(core::iter::from_fn(|| mine.pop())).collect()
+}
+
 fn sorted(mut v: Vec<usize>) -> Vec<usize> {
     v.sort_unstable();
     v
@@ -28,17 +35,7 @@ fn owner_pops_while_a_thief_steals() {
         for i in 0..4 {
             owner.push_back(i, &spill);
         }
-        let thief = thread::spawn(move || {
-            let (mut mine, _) = deque::local();
-            let mut got = Vec::new();
-            if let Some(first) = steal.steal_into(&mut mine) {
-                got.push(first);
-                while let Some(t) = mine.pop() {
-                    got.push(t);
-                }
-            }
-            got
-        });
+        let thief = thread::spawn(move || steal_all(&steal));
         let mut got = Vec::new();
         while let Some(t) = owner.pop() {
             got.push(t);
@@ -58,17 +55,7 @@ fn owner_pushes_during_a_steal_and_two_thieves_race() {
         let thieves: Vec<_> = (0..2)
             .map(|_| {
                 let steal = steal.clone();
-                thread::spawn(move || {
-                    let (mut mine, _) = deque::local();
-                    let mut got = Vec::new();
-                    if let Some(first) = steal.steal_into(&mut mine) {
-                        got.push(first);
-                        while let Some(t) = mine.pop() {
-                            got.push(t);
-                        }
-                    }
-                    got
-                })
+                thread::spawn(move || steal_all(&steal))
             })
             .collect();
         owner.push_back(2, &spill);
@@ -90,17 +77,7 @@ fn overflow_while_a_thief_steals_loses_nothing() {
         for i in 0..CAPACITY {
             owner.push_back(i, &*spill);
         }
-        let thief = thread::spawn(move || {
-            let (mut mine, _) = deque::local();
-            let mut got = Vec::new();
-            if let Some(first) = steal.steal_into(&mut mine) {
-                got.push(first);
-                while let Some(t) = mine.pop() {
-                    got.push(t);
-                }
-            }
-            got
-        });
+        let thief = thread::spawn(move || steal_all(&steal));
         owner.push_back(CAPACITY, &*spill);
         let mut got: Vec<usize> = core::iter::from_fn(|| owner.pop()).collect();
         got.extend(thief.join().unwrap());
@@ -153,11 +130,7 @@ fn free_slots_counts_slots_a_thief_is_still_copying() {
         for i in 0..CAPACITY {
             owner.push_back(i, &MustNotOverflow);
         }
-        let thief = thread::spawn(move || {
-            let (mut mine, _) = deque::local();
-            let first = steal.steal_into(&mut mine);
-            first.into_iter().chain(core::iter::from_fn(|| mine.pop())).collect::<Vec<_>>()
-        });
+        let thief = thread::spawn(move || steal_all(&steal));
         let mut got: Vec<usize> = owner.pop().into_iter().collect();
         let free = owner.free_slots();
         for i in 0..free {

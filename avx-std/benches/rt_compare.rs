@@ -7,81 +7,14 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 use std::time::Duration;
 
-const WORKERS: usize = 2;
+mod common;
+use common::{Avx, Rt, Smol, SmolRuntime, Tokio};
+
 const SPAWN_MANY: usize = 10_000;
 const YIELD_TASKS: usize = 200;
 const YIELDS: usize = 1_000;
 const PINGS: usize = 1_000;
 const CHAIN_DEPTH: usize = 1_000;
-
-/// The three runtimes behind one interface: spawn a detached task from anywhere.
-trait Rt: Clone + Send + Sync + 'static {
-    fn spawn(&self, future: impl std::future::Future<Output = ()> + Send + 'static);
-    fn yield_now() -> impl std::future::Future<Output = ()> + Send;
-}
-
-#[derive(Clone)]
-struct Avx(avx_std::Handle);
-impl Rt for Avx {
-    fn spawn(&self, future: impl std::future::Future<Output = ()> + Send + 'static) {
-        drop(self.0.spawn(future));
-    }
-    fn yield_now() -> impl std::future::Future<Output = ()> + Send {
-        avx_std::task::yield_now()
-    }
-}
-
-#[derive(Clone)]
-struct Tokio(tokio::runtime::Handle);
-impl Rt for Tokio {
-    fn spawn(&self, future: impl std::future::Future<Output = ()> + Send + 'static) {
-        drop(self.0.spawn(future));
-    }
-    fn yield_now() -> impl std::future::Future<Output = ()> + Send {
-        tokio::task::yield_now()
-    }
-}
-
-#[derive(Clone)]
-struct Smol(Arc<smol::Executor<'static>>);
-impl Rt for Smol {
-    fn spawn(&self, future: impl std::future::Future<Output = ()> + Send + 'static) {
-        self.0.spawn(future).detach();
-    }
-    fn yield_now() -> impl std::future::Future<Output = ()> + Send {
-        smol::future::yield_now()
-    }
-}
-
-/// Owns the threads of a smol executor; stops them on drop.
-struct SmolRuntime {
-    rt: Smol,
-    stop: Option<smol::channel::Sender<()>>,
-    threads: Vec<std::thread::JoinHandle<()>>,
-}
-
-impl SmolRuntime {
-    fn new() -> SmolRuntime {
-        let rt = Smol(Arc::new(smol::Executor::new()));
-        let (stop, stopped) = smol::channel::bounded::<()>(1);
-        let threads = (0..WORKERS)
-            .map(|_| {
-                let (ex, stopped) = (rt.0.clone(), stopped.clone());
-                std::thread::spawn(move || {
-                    let _ = smol::block_on(ex.run(stopped.recv()));
-                })
-            })
-            .collect();
-        SmolRuntime { rt, stop: Some(stop), threads }
-    }
-}
-
-impl Drop for SmolRuntime {
-    fn drop(&mut self) {
-        drop(self.stop.take());
-        self.threads.drain(..).for_each(|t| t.join().unwrap());
-    }
-}
 
 fn spawn_many<R: Rt>(rt: &R, done: &SyncSender<()>) {
     let remaining = Arc::new(AtomicUsize::new(SPAWN_MANY));
@@ -209,9 +142,8 @@ fn run_one<R: Rt>(
 }
 
 thread_local! {
-    static AVX: avx_std::Runtime = avx_std::Runtime::builder().worker_threads(WORKERS).build().unwrap();
-    static TOKIO: tokio::runtime::Runtime =
-        tokio::runtime::Builder::new_multi_thread().worker_threads(WORKERS).enable_all().build().unwrap();
+    static AVX: avx_std::Runtime = common::avx_runtime();
+    static TOKIO: tokio::runtime::Runtime = common::tokio_runtime();
     static SMOL: SmolRuntime = SmolRuntime::new();
 }
 
