@@ -28,7 +28,12 @@ pub(super) enum Placement {
 
 pub(super) struct Shared<U: Unpark> {
     pub(super) remotes: Box<[Remote<U>]>,
+    /// Tasks from outside the workers: remote spawns and wake-ups.
     pub(super) inject: Inject<TaskRef<U>>,
+    /// Tasks a worker had accepted but had no room for (local-queue overflow). Served before
+    /// `inject` (which still gets its turn every `global_queue_interval` ticks), so under
+    /// overload work already under way is not stuck behind a flood of new spawns.
+    pub(super) overflow: Inject<TaskRef<U>>,
     pub(super) idle: Idle,
     pub(super) owned: OwnedTasks<Handle<U>>,
     pub(super) config: Config,
@@ -59,6 +64,7 @@ impl<U: Unpark> Shared<U> {
         Shared {
             remotes,
             inject: Inject::new(),
+            overflow: Inject::new(),
             idle: Idle::new(workers),
             owned: OwnedTasks::new(workers),
             config,
@@ -81,6 +87,7 @@ impl<U: Unpark> Shared<U> {
     /// left with every worker asleep.
     pub(super) fn notify_if_work_pending(&self) {
         let pending = !self.inject.is_empty()
+            || !self.overflow.is_empty()
             || self.remotes.iter().any(|remote| !remote.steal.is_empty() || remote.lifo.is_occupied());
         if pending {
             self.notify_parked();
@@ -138,7 +145,7 @@ impl<U: Unpark> Handle<U> {
     pub fn shutdown_tasks(&self) {
         self.shutdown();
         self.shared.owned.close_and_shutdown_all();
-        while self.shared.inject.pop().is_some() {}
+        while self.shared.inject.pop().or_else(|| self.shared.overflow.pop()).is_some() {}
         for remote in self.shared.remotes.iter() {
             drop(remote.lifo.take());
         }

@@ -4,6 +4,7 @@
 use super::handle::{Handle, Placement, Shared, TaskRef};
 use crate::coop;
 use crate::deque::{Local, CAPACITY};
+use crate::inject::Inject;
 use crate::oracle::Oracle;
 use crate::park::{Park, Unpark};
 use core::cell::RefCell;
@@ -93,12 +94,16 @@ impl<U: Unpark> WorkerCx<U> {
         if let Some(task) = shared.remotes[core.index].lifo.take().or_else(|| core.local.pop()) {
             return Some(task);
         }
-        // Take a fair share of the global queue in one lock acquisition. The bound keeps
-        // the local queue from overflowing (back into the global queue) while we fill it.
-        let fair_share = shared.inject.len() / shared.remotes.len() + 1;
+        self.pull_global(core, &shared.overflow).or_else(|| self.pull_global(core, &shared.inject))
+    }
+
+    /// Takes a fair share of a global queue in one lock acquisition: one task to run, the
+    /// rest into the local queue. The bound keeps the local queue from overflowing.
+    fn pull_global(&self, core: &mut Core<U>, queue: &Inject<TaskRef<U>>) -> Option<TaskRef<U>> {
+        let fair_share = queue.len() / self.shared().remotes.len() + 1;
         let room = core.local.free_slots().min(CAPACITY / 2);
         let mut first = None;
-        shared.inject.pop_batch(fair_share.min(room).max(1), |task| match first {
+        queue.pop_batch(fair_share.min(room).max(1), |task| match first {
             None => first = Some(task),
             Some(_) => core.local.push_back(task, &NoOverflow),
         });
@@ -129,7 +134,7 @@ impl<U: Unpark> WorkerCx<U> {
                 return Some(task);
             }
         }
-        shared.inject.pop()
+        shared.overflow.pop().or_else(|| shared.inject.pop())
     }
 
     fn run_task(&self, task: TaskRef<U>) {
@@ -154,7 +159,7 @@ impl<U: Unpark> WorkerCx<U> {
             coop::with_budget(config.budget, || next.run());
         }
         if let Some(next) = shared.remotes[index].lifo.take() {
-            self.core.borrow_mut().local.push_back(next, &shared.inject);
+            self.core.borrow_mut().local.push_back(next, &shared.overflow);
         }
     }
 
@@ -181,9 +186,9 @@ impl<U: Unpark> WorkerCx<U> {
         let Ok(mut core) = self.core.try_borrow_mut() else { return Err(task) };
         let lifo = &shared.remotes[core.index].lifo;
         if placement == Placement::Back || shared.config.max_lifo_polls == 0 {
-            core.local.push_back(task, &shared.inject);
+            core.local.push_back(task, &shared.overflow);
         } else if let Some(displaced) = lifo.replace(task) {
-            core.local.push_back(displaced, &shared.inject);
+            core.local.push_back(displaced, &shared.overflow);
         }
         let queued = core.local.len() + usize::from(lifo.is_occupied());
         if !core.is_searching && queued > 1 {
