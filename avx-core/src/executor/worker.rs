@@ -7,7 +7,7 @@ use crate::deque::{Local, CAPACITY};
 use crate::inject::Inject;
 use crate::oracle::Oracle;
 use crate::park::{Park, Unpark};
-use core::cell::RefCell;
+use core::cell::{Cell, RefCell};
 use core::time::Duration;
 
 /// One worker of a multi-threaded executor; `run` it on its own thread.
@@ -30,6 +30,9 @@ pub(super) struct Core<U: Unpark> {
 pub(super) struct WorkerCx<U: Unpark> {
     handle: Handle<U>,
     core: RefCell<Core<U>>,
+    /// Whether a task is being polled (as opposed to the worker parking or polling I/O and
+    /// timers): only a task's own wake-ups earn the LIFO slot.
+    polling: Cell<bool>,
 }
 
 impl<P: Park, O: Oracle> Worker<P, O> {
@@ -37,7 +40,7 @@ impl<P: Park, O: Oracle> Worker<P, O> {
     pub fn run(self) {
         let Worker { handle, core, mut park, mut oracle } = self;
         let shared_ptr = alloc::sync::Arc::as_ptr(&handle.shared) as *const ();
-        let cx = WorkerCx { handle, core: RefCell::new(core) };
+        let cx = WorkerCx { handle, core: RefCell::new(core), polling: Cell::new(false) };
         crate::context::enter_worker(shared_ptr, &cx as *const WorkerCx<_> as *const (), || {
             cx.run_loop(&mut park, &mut oracle)
         });
@@ -151,13 +154,15 @@ impl<U: Unpark> WorkerCx<U> {
             }
             core.index
         };
+        self.polling.set(true);
         coop::with_budget(config.budget, || task.run());
         // Run what the task just woke while it is hot in cache, a bounded number of times
         // so two tasks waking each other cannot starve the queue.
         for _ in 0..config.max_lifo_polls {
-            let Some(next) = shared.remotes[index].lifo.take() else { return };
+            let Some(next) = shared.remotes[index].lifo.take() else { break };
             coop::with_budget(config.budget, || next.run());
         }
+        self.polling.set(false);
         if let Some(next) = shared.remotes[index].lifo.take() {
             self.core.borrow_mut().local.push_back(next, &shared.overflow);
         }
@@ -185,7 +190,9 @@ impl<U: Unpark> WorkerCx<U> {
         let shared = self.shared();
         let Ok(mut core) = self.core.try_borrow_mut() else { return Err(task) };
         let lifo = &shared.remotes[core.index].lifo;
-        if placement == Placement::Back || shared.config.max_lifo_polls == 0 {
+        // Wake-ups from timers and I/O (outside a task poll) queue in order: the LIFO slot's
+        // cache-locality argument does not apply, and a burst of them would run newest first.
+        if placement == Placement::Back || !self.polling.get() || shared.config.max_lifo_polls == 0 {
             core.local.push_back(task, &shared.overflow);
         } else if let Some(displaced) = lifo.replace(task) {
             core.local.push_back(displaced, &shared.overflow);
