@@ -1,4 +1,16 @@
 //! avx-os: the platform layer of avx. Raw system calls, the OS reactor implementing
 //! avx-core's `Park`/`Reactor` traits, and blocking futex-based synchronisation primitives.
+//!
+//! So far: Linux system calls through inline assembly (x86_64 and aarch64) and the futex
+//! thread `Parker`. The epoll reactor and the other blocking primitives come next.
 #![no_std]
 #![warn(missing_docs)]
+
+#[cfg(test)]
+extern crate std;
+
+#[cfg(target_os = "linux")]
+pub mod linux;
+
+#[cfg(target_os = "linux")]
+pub use linux::{errno::Errno, parker::Parker};

@@ -1,20 +1,14 @@
-//! Parking a std thread: the `Park` the runtime's workers and `block_on` sleep in.
-//! An atomic fast path (no lock when nobody sleeps) in front of a mutex and condvar.
+//! Parking a thread: the `Park` the runtime's workers and `block_on` sleep in. On Linux
+//! avx-os's futex `Parker`; elsewhere (until avx-os has those backends) a mutex + condvar.
 
 use avx_core::{Park, Unpark};
-use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-const EMPTY: usize = 0;
-const PARKED: usize = 1;
-const NOTIFIED: usize = 2;
-
-struct Inner {
-    state: AtomicUsize,
-    lock: Mutex<()>,
-    condvar: Condvar,
-}
+#[cfg(target_os = "linux")]
+use avx_os::Parker as Inner;
+#[cfg(not(target_os = "linux"))]
+use condvar::Inner;
 
 /// Blocks the calling thread until unparked (an unpark before `park` is remembered).
 pub(crate) struct ThreadPark {
@@ -29,9 +23,7 @@ pub struct ThreadUnparker {
 
 impl ThreadPark {
     pub(crate) fn new() -> ThreadPark {
-        ThreadPark {
-            inner: Arc::new(Inner { state: AtomicUsize::new(EMPTY), lock: Mutex::new(()), condvar: Condvar::new() }),
-        }
+        ThreadPark { inner: Arc::new(Inner::new()) }
     }
 }
 
@@ -39,37 +31,7 @@ impl Park for ThreadPark {
     type Unparker = ThreadUnparker;
 
     fn park(&mut self, timeout: Option<Duration>) {
-        let inner = &*self.inner;
-        if inner.state.compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst).is_ok() || timeout == Some(Duration::ZERO) {
-            return;
-        }
-        // A poisoned lock only means another thread panicked while holding `()`.
-        let mut guard = inner.lock.lock().unwrap_or_else(|e| e.into_inner());
-        if inner.state.compare_exchange(EMPTY, PARKED, SeqCst, SeqCst).is_err() {
-            // Notified between the fast path and taking the lock.
-            inner.state.store(EMPTY, SeqCst);
-            return;
-        }
-        loop {
-            guard = match timeout {
-                None => inner.condvar.wait(guard).unwrap_or_else(|e| e.into_inner()),
-                Some(timeout) => {
-                    let (guard, result) = inner.condvar.wait_timeout(guard, timeout).unwrap_or_else(|e| e.into_inner());
-                    if result.timed_out() {
-                        // Whatever the state is now (PARKED, or a NOTIFIED that raced the
-                        // timeout), we are awake: consume it.
-                        inner.state.store(EMPTY, SeqCst);
-                        return;
-                    }
-                    guard
-                }
-            };
-            if inner.state.compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst).is_ok() {
-                drop(guard);
-                return;
-            }
-            // Spurious condvar wake-up: keep waiting.
-        }
+        self.inner.park(timeout);
     }
 
     fn unparker(&self) -> ThreadUnparker {
@@ -79,12 +41,74 @@ impl Park for ThreadPark {
 
 impl Unpark for ThreadUnparker {
     fn unpark(&self) {
-        let inner = &*self.inner;
-        if inner.state.swap(NOTIFIED, SeqCst) == PARKED {
-            // Take the lock so the sleeper is inside `wait`, not between its state check
-            // and `wait`, when we signal.
-            drop(inner.lock.lock().unwrap_or_else(|e| e.into_inner()));
-            inner.condvar.notify_one();
+        self.inner.unpark();
+    }
+}
+
+/// The portable fallback: an atomic fast path (no lock when nobody sleeps) in front of a
+/// mutex and condvar.
+#[cfg(not(target_os = "linux"))]
+mod condvar {
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use std::sync::{Condvar, Mutex};
+    use std::time::Duration;
+
+    const EMPTY: usize = 0;
+    const PARKED: usize = 1;
+    const NOTIFIED: usize = 2;
+
+    pub(super) struct Inner {
+        state: AtomicUsize,
+        lock: Mutex<()>,
+        condvar: Condvar,
+    }
+
+    impl Inner {
+        pub(super) fn new() -> Inner {
+            Inner { state: AtomicUsize::new(EMPTY), lock: Mutex::new(()), condvar: Condvar::new() }
+        }
+
+        pub(super) fn park(&self, timeout: Option<Duration>) {
+            if self.state.compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst).is_ok() || timeout == Some(Duration::ZERO) {
+                return;
+            }
+            // A poisoned lock only means another thread panicked while holding `()`.
+            let mut guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+            if self.state.compare_exchange(EMPTY, PARKED, SeqCst, SeqCst).is_err() {
+                // Notified between the fast path and taking the lock.
+                self.state.store(EMPTY, SeqCst);
+                return;
+            }
+            loop {
+                guard = match timeout {
+                    None => self.condvar.wait(guard).unwrap_or_else(|e| e.into_inner()),
+                    Some(timeout) => {
+                        let (guard, result) =
+                            self.condvar.wait_timeout(guard, timeout).unwrap_or_else(|e| e.into_inner());
+                        if result.timed_out() {
+                            // Whatever the state is now (PARKED, or a NOTIFIED that raced the
+                            // timeout), we are awake: consume it.
+                            self.state.store(EMPTY, SeqCst);
+                            return;
+                        }
+                        guard
+                    }
+                };
+                if self.state.compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst).is_ok() {
+                    drop(guard);
+                    return;
+                }
+                // Spurious condvar wake-up: keep waiting.
+            }
+        }
+
+        pub(super) fn unpark(&self) {
+            if self.state.swap(NOTIFIED, SeqCst) == PARKED {
+                // Take the lock so the sleeper is inside `wait`, not between its state check
+                // and `wait`, when we signal.
+                drop(self.lock.lock().unwrap_or_else(|e| e.into_inner()));
+                self.condvar.notify_one();
+            }
         }
     }
 }
