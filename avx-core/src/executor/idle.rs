@@ -97,7 +97,7 @@ impl Idle {
     }
 
     /// Whether worker `index` is still registered as asleep (nobody notified it).
-    #[cfg(test)]
+    #[cfg(all(test, not(loom)))]
     fn is_parked(&self, index: usize) -> bool {
         self.sleepers.lock().contains(&index)
     }

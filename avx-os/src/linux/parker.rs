@@ -4,8 +4,8 @@
 //! States: EMPTY → (park) PARKED → (unpark) NOTIFIED → (park returns) EMPTY. `unpark` only
 //! enters the kernel when it finds PARKED.
 
-use super::futex;
-use core::sync::atomic::{AtomicU32, Ordering::*};
+use super::futex::{self, AtomicU32};
+use core::sync::atomic::Ordering::*;
 use core::time::Duration;
 
 const EMPTY: u32 = 0;
@@ -20,7 +20,14 @@ pub struct Parker {
 
 impl Parker {
     /// A parker with no pending notification.
+    #[cfg(not(loom))]
     pub const fn new() -> Parker {
+        Parker { state: AtomicU32::new(EMPTY) }
+    }
+
+    /// A parker with no pending notification.
+    #[cfg(loom)]
+    pub fn new() -> Parker {
         Parker { state: AtomicU32::new(EMPTY) }
     }
 
@@ -58,7 +65,7 @@ impl Parker {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
     use std::sync::Arc;
@@ -106,5 +113,42 @@ mod tests {
             pong.park(None);
         }
         other.join().unwrap();
+    }
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use loom::sync::Arc;
+    use loom::thread;
+
+    #[test]
+    fn loom_unpark_is_never_lost() {
+        loom::model(|| {
+            let parker = Arc::new(Parker::new());
+            let other = {
+                let parker = parker.clone();
+                thread::spawn(move || parker.unpark())
+            };
+            parker.park(None);
+            other.join().unwrap();
+        });
+    }
+
+    #[test]
+    fn loom_timed_park_consumes_a_racing_unpark() {
+        loom::model(|| {
+            let parker = Arc::new(Parker::new());
+            let other = {
+                let parker = parker.clone();
+                thread::spawn(move || parker.unpark())
+            };
+            parker.park(Some(Duration::from_millis(1)));
+            other.join().unwrap();
+            // Whatever the interleaving, at most one notification is left, and a park after
+            // the unpark finished returns without another one.
+            parker.park(Some(Duration::from_millis(1)));
+            assert_eq!(parker.state.load(SeqCst), EMPTY);
+        });
     }
 }
