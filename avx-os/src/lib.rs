@@ -1,8 +1,8 @@
 //! avx-os: the platform layer of avx. Raw system calls, the OS reactor implementing
 //! avx-core's `Park`/`Reactor` traits, and blocking futex-based synchronisation primitives.
 //!
-//! So far: Linux system calls through inline assembly (x86_64 and aarch64) and the futex
-//! thread `Parker`. The epoll reactor and the other blocking primitives come next.
+//! So far: Linux system calls through inline assembly (x86_64 and aarch64), the futex
+//! thread `Parker` and `Mutex`. The epoll reactor and the other blocking primitives come next.
 #![no_std]
 #![warn(missing_docs)]
 
@@ -13,4 +13,8 @@ extern crate std;
 pub mod linux;
 
 #[cfg(target_os = "linux")]
-pub use linux::{errno::Errno, parker::Parker};
+pub use linux::{
+    errno::Errno,
+    mutex::{Mutex, MutexGuard},
+    parker::Parker,
+};

@@ -3,6 +3,7 @@
 
 pub mod errno;
 pub mod futex;
+pub mod mutex;
 pub mod parker;
 
 #[cfg(all(target_arch = "aarch64", not(loom)))]
