@@ -2,7 +2,7 @@
 //! avx-core's `Park`/`Reactor` traits, and blocking futex-based synchronisation primitives.
 //!
 //! So far: Linux system calls through inline assembly (x86_64 and aarch64), the futex
-//! thread `Parker` and `Mutex`. The epoll reactor and the other blocking primitives come next.
+//! thread `Parker`, `Mutex` and `Condvar`. The epoll reactor and the other blocking primitives come next.
 #![no_std]
 #![warn(missing_docs)]
 

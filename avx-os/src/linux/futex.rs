@@ -26,8 +26,9 @@ mod kernel {
     }
 
     /// Sleeps while `*word == expected`, for at most `timeout` (`None`: no limit). Returns on a
-    /// wake, a timeout, a signal, or at once if the word differs; callers re-check their state.
-    pub fn wait(word: &AtomicU32, expected: u32, timeout: Option<Duration>) {
+    /// wake, a timeout, a signal, or at once if the word differs (callers re-check their
+    /// state); `true` only if the timeout expired.
+    pub fn wait(word: &AtomicU32, expected: u32, timeout: Option<Duration>) -> bool {
         let spec = timeout.map(|t| Timespec {
             tv_sec: i64::try_from(t.as_secs()).unwrap_or(i64::MAX),
             tv_nsec: i64::from(t.subsec_nanos()),
@@ -37,8 +38,9 @@ mod kernel {
         // SAFETY: `word` is a live 32-bit atomic and `spec_ptr` is null or a live timespec for
         // the duration of the call.
         match unsafe { syscall(nr::FUTEX, args) } {
-            // Woken, or the word had changed, or interrupted, or timed out: all mean "re-check".
-            Ok(_) | Err(Errno::EAGAIN) | Err(Errno::EINTR) | Err(Errno::ETIMEDOUT) => {}
+            Err(Errno::ETIMEDOUT) => true,
+            // Woken, or the word had changed, or interrupted: all mean "re-check".
+            Ok(_) | Err(Errno::EAGAIN) | Err(Errno::EINTR) => false,
             Err(other) => panic!("futex wait failed unexpectedly: {other}"),
         }
     }
@@ -59,10 +61,11 @@ mod model {
     use core::time::Duration;
     pub(crate) use loom::sync::atomic::AtomicU32;
 
-    pub(crate) fn wait(word: &AtomicU32, expected: u32, _timeout: Option<Duration>) {
+    pub(crate) fn wait(word: &AtomicU32, expected: u32, _timeout: Option<Duration>) -> bool {
         if word.load(SeqCst) == expected {
             loom::thread::yield_now();
         }
+        false
     }
 
     pub(crate) fn wake(_word: &AtomicU32, _count: u32) -> usize {

@@ -1,6 +1,7 @@
 //! Linux: system calls without libc, through `core::arch::asm!`, and what is built on them.
 //! One file per architecture holds the calling convention and the call numbers.
 
+pub mod condvar;
 pub mod errno;
 pub mod futex;
 pub mod mutex;

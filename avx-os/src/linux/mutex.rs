@@ -103,6 +103,15 @@ impl<T: ?Sized> Mutex<T> {
     }
 }
 
+impl<'a, T: ?Sized> MutexGuard<'a, T> {
+    /// Unlocks, handing back the mutex (for `Condvar`, which re-locks it after waiting).
+    pub(crate) fn unlock(guard: MutexGuard<'a, T>) -> &'a Mutex<T> {
+        let mutex = guard.mutex;
+        drop(guard);
+        mutex
+    }
+}
+
 impl<T: ?Sized> Deref for MutexGuard<'_, T> {
     type Target = T;
 
