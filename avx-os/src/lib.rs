@@ -2,7 +2,7 @@
 //! avx-core's `Park`/`Reactor` traits, and blocking futex-based synchronisation primitives.
 //!
 //! So far: Linux system calls through inline assembly (x86_64 and aarch64), the futex
-//! thread `Parker`, `Mutex`, `Condvar` and `Semaphore`. The epoll reactor and the other blocking primitives come next.
+//! thread `Parker`, `Mutex`, `RwLock`, `Condvar` and `Semaphore`. The epoll reactor and the other blocking primitives come next.
 #![no_std]
 #![warn(missing_docs)]
 
@@ -17,5 +17,6 @@ pub use linux::{
     errno::Errno,
     mutex::{Mutex, MutexGuard},
     parker::Parker,
+    rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard},
     semaphore::Semaphore,
 };

@@ -6,6 +6,7 @@ pub mod errno;
 pub mod futex;
 pub mod mutex;
 pub mod parker;
+pub mod rwlock;
 pub mod semaphore;
 
 #[cfg(all(target_arch = "aarch64", not(loom)))]
