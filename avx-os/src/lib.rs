@@ -2,3 +2,8 @@
 //! avx-core's `Park`/`Reactor` traits, and blocking futex-based synchronisation primitives.
 #![no_std]
 #![warn(missing_docs)]
+
+#[cfg(test)]
+extern crate std;
+
+pub mod sys;
