@@ -4,7 +4,10 @@
 #[cfg_attr(target_arch = "x86_64", path = "x86_64.rs")]
 #[cfg_attr(target_arch = "aarch64", path = "aarch64.rs")]
 mod arch;
+pub mod epoll;
 mod errno;
+pub mod net;
+pub mod sockaddr;
 
 pub use arch::nr;
 pub use errno::Errno;

@@ -11,6 +11,25 @@ pub mod nr {
     pub const CLOSE: usize = 3;
     pub const FUTEX: usize = 202;
     pub const CLOCK_GETTIME: usize = 228;
+    pub const READV: usize = 19;
+    pub const WRITEV: usize = 20;
+    pub const SOCKET: usize = 41;
+    pub const CONNECT: usize = 42;
+    pub const SENDTO: usize = 44;
+    pub const RECVFROM: usize = 45;
+    pub const SHUTDOWN: usize = 48;
+    pub const BIND: usize = 49;
+    pub const LISTEN: usize = 50;
+    pub const GETSOCKNAME: usize = 51;
+    pub const GETPEERNAME: usize = 52;
+    pub const SOCKETPAIR: usize = 53;
+    pub const SETSOCKOPT: usize = 54;
+    pub const GETSOCKOPT: usize = 55;
+    pub const EPOLL_CTL: usize = 233;
+    pub const EPOLL_PWAIT: usize = 281;
+    pub const ACCEPT4: usize = 288;
+    pub const EPOLL_CREATE1: usize = 291;
+    pub const PRLIMIT64: usize = 302;
     pub const EVENTFD2: usize = 290;
 }
 
@@ -66,6 +85,44 @@ pub unsafe fn syscall4(n: usize, a1: usize, a2: usize, a3: usize, a4: usize) -> 
     unsafe {
         asm!("syscall", inlateout("rax") n as isize => ret, in("rdi") a1, in("rsi") a2,
              in("rdx") a3, in("r10") a4, lateout("rcx") _, lateout("r11") _, options(nostack));
+    }
+    ret
+}
+
+/// Five-argument system call.
+///
+/// # Safety
+/// As [`syscall1`].
+pub unsafe fn syscall5(n: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize) -> isize {
+    let ret: isize;
+    // SAFETY: as syscall1.
+    unsafe {
+        asm!("syscall", inlateout("rax") n as isize => ret, in("rdi") a1, in("rsi") a2,
+             in("rdx") a3, in("r10") a4, in("r8") a5, lateout("rcx") _, lateout("r11") _,
+             options(nostack));
+    }
+    ret
+}
+
+/// Six-argument system call.
+///
+/// # Safety
+/// As [`syscall1`].
+pub unsafe fn syscall6(
+    n: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+    a6: usize,
+) -> isize {
+    let ret: isize;
+    // SAFETY: as syscall1.
+    unsafe {
+        asm!("syscall", inlateout("rax") n as isize => ret, in("rdi") a1, in("rsi") a2,
+             in("rdx") a3, in("r10") a4, in("r8") a5, in("r9") a6, lateout("rcx") _,
+             lateout("r11") _, options(nostack));
     }
     ret
 }
