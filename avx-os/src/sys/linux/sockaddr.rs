@@ -174,10 +174,9 @@ mod tests {
             SockAddrBuf::from_unix_path(&[b'a'; 200]).err(),
             Some(Errno::EINVAL)
         );
-        let unnamed = SockAddrBuf {
-            bytes: [0; 128],
-            len: 2,
-        };
+        let mut unnamed = SockAddrBuf::default();
+        unnamed.len = 2;
+        unnamed.bytes[0..2].copy_from_slice(&AF_UNIX.to_ne_bytes());
         assert_eq!(unnamed.decode(), Ok(SockAddr::Unnamed));
     }
 }
