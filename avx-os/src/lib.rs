@@ -3,7 +3,19 @@
 #![no_std]
 #![warn(missing_docs)]
 
+extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
+#[cfg(target_os = "linux")]
+pub mod clock;
+#[cfg(target_os = "linux")]
+pub mod reactor;
+#[cfg(target_os = "linux")]
+pub mod sync;
 pub mod sys;
+
+#[cfg(target_os = "linux")]
+pub use clock::MonotonicClock;
+#[cfg(target_os = "linux")]
+pub use reactor::{Driver, OsPark, OsRegistry, OsUnparker};
