@@ -7,3 +7,6 @@ mod slab;
 
 #[cfg(target_os = "linux")]
 pub use epoll::{Driver, OsPark, OsRegistry, OsUnparker};
+
+#[cfg(test)]
+mod tests;
