@@ -1,6 +1,10 @@
 //! Blocking synchronisation primitives for threads, built on the Linux futex.
 //! Workers that do not own the I/O driver sleep in a [`Parker`].
 
+mod mutex;
 mod parker;
+mod semaphore;
 
+pub use mutex::{Mutex, MutexGuard};
 pub use parker::Parker;
+pub use semaphore::Semaphore;

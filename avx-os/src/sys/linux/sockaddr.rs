@@ -174,9 +174,9 @@ mod tests {
             SockAddrBuf::from_unix_path(&[b'a'; 200]).err(),
             Some(Errno::EINVAL)
         );
-        let mut unnamed = SockAddrBuf::default();
-        unnamed.len = 2;
-        unnamed.bytes[0..2].copy_from_slice(&AF_UNIX.to_ne_bytes());
+        let mut bytes = [0u8; 128];
+        bytes[0..2].copy_from_slice(&AF_UNIX.to_ne_bytes());
+        let unnamed = SockAddrBuf { bytes, len: 2 };
         assert_eq!(unnamed.decode(), Ok(SockAddr::Unnamed));
     }
 }
