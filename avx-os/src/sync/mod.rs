@@ -1,10 +1,12 @@
 //! Blocking synchronisation primitives for threads, built on the Linux futex.
 //! Workers that do not own the I/O driver sleep in a [`Parker`].
 
+mod condvar;
 mod mutex;
 mod parker;
 mod semaphore;
 
+pub use condvar::Condvar;
 pub use mutex::{Mutex, MutexGuard};
 pub use parker::Parker;
 pub use semaphore::Semaphore;

@@ -26,7 +26,7 @@ unsafe impl<T: ?Sized + Send> Sync for Mutex<T> {}
 
 /// Proof of holding a [`Mutex`]; unlocks on drop.
 pub struct MutexGuard<'a, T: ?Sized> {
-    lock: &'a Mutex<T>,
+    pub(super) lock: &'a Mutex<T>,
 }
 
 impl<T> Mutex<T> {
