@@ -4,9 +4,11 @@
 mod condvar;
 mod mutex;
 mod parker;
+mod rwlock;
 mod semaphore;
 
 pub use condvar::Condvar;
 pub use mutex::{Mutex, MutexGuard};
 pub use parker::Parker;
+pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 pub use semaphore::Semaphore;
