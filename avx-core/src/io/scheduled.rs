@@ -241,3 +241,36 @@ mod tests {
         );
     }
 }
+
+#[cfg(loom)]
+mod loom_tests {
+    use super::*;
+    use alloc::task::Wake;
+    use loom::sync::atomic::AtomicBool;
+    use loom::sync::Arc;
+
+    struct Flag(AtomicBool);
+    impl Wake for Flag {
+        fn wake(self: alloc::sync::Arc<Self>) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// A readiness set concurrently with a poll is never lost: the poll sees it or the
+    /// waker it stored is woken.
+    #[test]
+    fn concurrent_set_readiness_is_seen_or_wakes() {
+        loom::model(|| {
+            let io = Arc::new(ScheduledIo::new());
+            let io2 = io.clone();
+            let setter = loom::thread::spawn(move || io2.set_readiness(Ready::READABLE));
+            let flag = alloc::sync::Arc::new(Flag(AtomicBool::new(false)));
+            let waker = Waker::from(flag.clone());
+            let ready = io
+                .poll_ready(&mut Context::from_waker(&waker), Interest::READABLE)
+                .is_ready();
+            setter.join().unwrap();
+            assert!(ready || flag.0.load(Ordering::SeqCst));
+        });
+    }
+}
