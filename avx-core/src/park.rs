@@ -130,7 +130,7 @@ pub trait Registry: Clone + Send + Sync + 'static {
         &self,
         source: RawSource,
         interest: Interest,
-        io: crate::loom::Arc<crate::io::ScheduledIo>,
+        io: alloc::sync::Arc<crate::io::ScheduledIo>,
     ) -> Result<Token, Self::Error>;
 
     /// Changes the interest of an existing registration.

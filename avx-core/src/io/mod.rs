@@ -1,6 +1,12 @@
 //! Readiness I/O without std: `AsyncRead`/`AsyncWrite` and the glue that turns a reactor's
 //! readiness event into a woken task.
 
-/// Readiness state and wakers of one registered I/O source (filled in by the reactor work).
-#[derive(Debug, Default)]
-pub struct ScheduledIo {}
+mod error;
+mod ready;
+mod scheduled;
+mod traits;
+
+pub use error::{Error, ErrorKind};
+pub use ready::Ready;
+pub use scheduled::{DriverGone, ReadyEvent, ScheduledIo};
+pub use traits::{AsyncRead, AsyncWrite};
