@@ -19,7 +19,10 @@ fn main() -> std::io::Result<()> {
     assert_eq!(sum, 999_999 * 1_000_000 / 2);
     println!("1,000,000 tasks on {workers} workers: sum {sum} in {elapsed:.2?}");
 
+    // The panic below is deliberate; keep the default hook from printing it as if it were not.
+    std::panic::set_hook(Box::new(|_| {}));
     let failure = rt.block_on(async { avx_std::spawn(async { panic!("on purpose") }).await });
+    drop(std::panic::take_hook());
     match failure {
         Err(error) if error.is_panic() => println!("a panicking task becomes an error: {error}"),
         other => println!("unexpected: {other:?}"),
