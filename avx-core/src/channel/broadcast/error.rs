@@ -3,9 +3,8 @@
 
 use core::fmt;
 
-/// No receiver exists; the value comes back.
-#[derive(PartialEq, Eq, Clone, Copy)]
-pub struct SendError<T>(pub T);
+/// No receiver exists; the value comes back (the same error as every channel's).
+pub use crate::channel::mpsc::error::SendError;
 
 /// Why a receive failed.
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
@@ -27,20 +26,6 @@ pub enum TryRecvError {
     /// As [`RecvError::Lagged`].
     Lagged(u64),
 }
-
-impl<T> fmt::Debug for SendError<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SendError").finish_non_exhaustive()
-    }
-}
-
-impl<T> fmt::Display for SendError<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("channel closed")
-    }
-}
-
-impl<T> core::error::Error for SendError<T> {}
 
 impl fmt::Display for RecvError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

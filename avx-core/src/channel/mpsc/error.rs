@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-/// The receiver is gone (or closed); the value comes back.
+/// The receiving side is gone (or closed); the value comes back. Shared by every channel.
 #[derive(PartialEq, Eq, Clone, Copy)]
 pub struct SendError<T>(pub T);
 
