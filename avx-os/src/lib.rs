@@ -10,6 +10,8 @@ extern crate std;
 #[cfg(target_os = "linux")]
 pub mod clock;
 #[cfg(target_os = "linux")]
+pub mod net;
+#[cfg(target_os = "linux")]
 pub mod reactor;
 #[cfg(target_os = "linux")]
 pub mod sync;

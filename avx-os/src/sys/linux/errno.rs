@@ -65,6 +65,11 @@ impl Errno {
     pub fn is_would_block(self) -> bool {
         self == Errno::EAGAIN || self == Errno::EINPROGRESS
     }
+
+    /// Whether a nonblocking `connect` has started and completes in the background.
+    pub fn is_in_progress(self) -> bool {
+        self == Errno::EINPROGRESS
+    }
 }
 
 impl fmt::Debug for Errno {
