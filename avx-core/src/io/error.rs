@@ -82,3 +82,75 @@ impl fmt::Display for Error {
         }
     }
 }
+
+#[cfg(feature = "std")]
+mod std_conversions {
+    use super::{Error, ErrorKind};
+    use std::io;
+
+    impl ErrorKind {
+        fn to_std(self) -> io::ErrorKind {
+            match self {
+                ErrorKind::WouldBlock => io::ErrorKind::WouldBlock,
+                ErrorKind::ConnectionRefused => io::ErrorKind::ConnectionRefused,
+                ErrorKind::ConnectionReset => io::ErrorKind::ConnectionReset,
+                ErrorKind::ConnectionAborted => io::ErrorKind::ConnectionAborted,
+                ErrorKind::NotConnected => io::ErrorKind::NotConnected,
+                ErrorKind::AddrInUse => io::ErrorKind::AddrInUse,
+                ErrorKind::AddrNotAvailable => io::ErrorKind::AddrNotAvailable,
+                ErrorKind::BrokenPipe => io::ErrorKind::BrokenPipe,
+                ErrorKind::InvalidInput => io::ErrorKind::InvalidInput,
+                ErrorKind::TimedOut => io::ErrorKind::TimedOut,
+                ErrorKind::Interrupted => io::ErrorKind::Interrupted,
+                ErrorKind::WriteZero => io::ErrorKind::WriteZero,
+                ErrorKind::UnexpectedEof => io::ErrorKind::UnexpectedEof,
+                ErrorKind::DriverGone | ErrorKind::Other => io::ErrorKind::Other,
+            }
+        }
+
+        fn from_std(kind: io::ErrorKind) -> ErrorKind {
+            match kind {
+                io::ErrorKind::WouldBlock => ErrorKind::WouldBlock,
+                io::ErrorKind::ConnectionRefused => ErrorKind::ConnectionRefused,
+                io::ErrorKind::ConnectionReset => ErrorKind::ConnectionReset,
+                io::ErrorKind::ConnectionAborted => ErrorKind::ConnectionAborted,
+                io::ErrorKind::NotConnected => ErrorKind::NotConnected,
+                io::ErrorKind::AddrInUse => ErrorKind::AddrInUse,
+                io::ErrorKind::AddrNotAvailable => ErrorKind::AddrNotAvailable,
+                io::ErrorKind::BrokenPipe => ErrorKind::BrokenPipe,
+                io::ErrorKind::InvalidInput => ErrorKind::InvalidInput,
+                io::ErrorKind::TimedOut => ErrorKind::TimedOut,
+                io::ErrorKind::Interrupted => ErrorKind::Interrupted,
+                io::ErrorKind::WriteZero => ErrorKind::WriteZero,
+                io::ErrorKind::UnexpectedEof => ErrorKind::UnexpectedEof,
+                _ => ErrorKind::Other,
+            }
+        }
+    }
+
+    /// OS errors keep their code (so the message and kind are the platform's own); the rest
+    /// keep their kind, with a message for the runtime-specific one.
+    impl From<Error> for io::Error {
+        fn from(error: Error) -> io::Error {
+            match (error.raw_os_error, error.kind) {
+                (Some(code), _) => io::Error::from_raw_os_error(code),
+                (None, ErrorKind::DriverGone) => io::Error::other(
+                    "the avx runtime this I/O source was registered with has shut down; \
+                     no readiness will arrive any more",
+                ),
+                (None, kind) => io::Error::from(kind.to_std()),
+            }
+        }
+    }
+
+    /// For `AsyncRead`/`AsyncWrite` implementations built on std I/O.
+    impl From<io::Error> for Error {
+        fn from(error: io::Error) -> Error {
+            let kind = ErrorKind::from_std(error.kind());
+            match error.raw_os_error() {
+                Some(code) => Error::from_os(kind, code),
+                None => Error::new(kind),
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! `ScheduledIo`: one registered source's readiness word and its reader/writer wakers.
 //! The word packs ready bits, a shutdown bit and a tick so stale clears cannot drop new events.
 
+use alloc::vec::Vec;
 use core::task::{Context, Poll, Waker};
 
 use super::Ready;
@@ -23,10 +24,34 @@ pub struct ReadyEvent {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DriverGone;
 
+/// The tasks waiting for one direction. Usually one (a stream's reader); several when a
+/// socket is shared, e.g. an `Arc<UdpSocket>` received from by many tasks.
+#[derive(Debug, Default)]
+struct WakerSet {
+    first: Option<Waker>,
+    /// Further distinct waiters; stays unallocated in the common single-waiter case.
+    rest: Vec<Waker>,
+}
+
+impl WakerSet {
+    fn insert(&mut self, waker: &Waker) {
+        match &self.first {
+            None => self.first = Some(waker.clone()),
+            Some(w) if w.will_wake(waker) => {}
+            Some(_) if self.rest.iter().any(|w| w.will_wake(waker)) => {}
+            Some(_) => self.rest.push(waker.clone()),
+        }
+    }
+
+    fn take(&mut self) -> (Option<Waker>, Vec<Waker>) {
+        (self.first.take(), core::mem::take(&mut self.rest))
+    }
+}
+
 #[derive(Debug, Default)]
 struct Waiters {
-    reader: Option<Waker>,
-    writer: Option<Waker>,
+    reader: WakerSet,
+    writer: WakerSet,
 }
 
 /// Readiness state and wakers of one registered I/O source, shared by the reactor (which
@@ -49,7 +74,8 @@ impl ScheduledIo {
     }
 
     /// Ready when the source has readiness matching `interest`; otherwise stores the task's
-    /// waker (one reader and one writer slot) and returns `Pending`.
+    /// waker among the waiters of that direction and returns `Pending`. Every waiter is
+    /// woken by the next matching readiness.
     pub fn poll_ready(&self, cx: &mut Context<'_>, interest: Interest) -> Poll<Result<ReadyEvent, DriverGone>> {
         let state = self.state.load(Ordering::Acquire);
         if state & SHUTDOWN != 0 {
@@ -68,16 +94,11 @@ impl ScheduledIo {
         if let Some(ev) = Self::event_for(state, interest) {
             return Poll::Ready(Ok(ev));
         }
-        let waiters = &mut *waiters;
-        for (wanted, slot) in
-            [(interest.is_readable(), &mut waiters.reader), (interest.is_writable(), &mut waiters.writer)]
-        {
-            if wanted {
-                match slot {
-                    Some(w) if w.will_wake(cx.waker()) => {}
-                    _ => *slot = Some(cx.waker().clone()),
-                }
-            }
+        if interest.is_readable() {
+            waiters.reader.insert(cx.waker());
+        }
+        if interest.is_writable() {
+            waiters.writer.insert(cx.waker());
         }
         Poll::Pending
     }
@@ -118,17 +139,18 @@ impl ScheduledIo {
     }
 
     fn wake(&self, ready: Ready) {
-        let (reader, writer) = {
+        let wakes_read = !ready.intersection(Ready::for_interest(Interest::READABLE)).is_empty();
+        let wakes_write = !ready.intersection(Ready::for_interest(Interest::WRITABLE)).is_empty();
+        let ((reader, readers), (writer, writers)) = {
             let mut waiters = self.waiters.lock();
-            let wants_read = !ready.intersection(Ready::for_interest(Interest::READABLE)).is_empty();
-            let wants_write = !ready.intersection(Ready::for_interest(Interest::WRITABLE)).is_empty();
+            let none = || (None, Vec::new());
             (
-                if wants_read { waiters.reader.take() } else { None },
-                if wants_write { waiters.writer.take() } else { None },
+                if wakes_read { waiters.reader.take() } else { none() },
+                if wakes_write { waiters.writer.take() } else { none() },
             )
         };
         // Wake outside the lock: a waker may poll the source again on this thread.
-        for waker in [reader, writer].into_iter().flatten() {
+        for waker in [reader, writer].into_iter().flatten().chain(readers).chain(writers) {
             waker.wake();
         }
     }
@@ -168,6 +190,21 @@ mod tests {
             other => panic!("{other:?}"),
         };
         assert_eq!(ev.ready, Ready::READABLE);
+    }
+
+    #[test]
+    fn every_task_waiting_on_a_shared_source_is_woken() {
+        let io = ScheduledIo::new();
+        let wakers: Vec<_> = (0..3).map(|_| waker()).collect();
+        for (_, w) in &wakers {
+            assert!(io.poll_ready(&mut Context::from_waker(w), Interest::READABLE).is_pending());
+        }
+        // Registering the same waker twice does not wake it twice.
+        assert!(io.poll_ready(&mut Context::from_waker(&wakers[1].1), Interest::READABLE).is_pending());
+        io.set_readiness(Ready::READABLE);
+        for (count, _) in &wakers {
+            assert_eq!(count.0.load(Ordering::SeqCst), 1);
+        }
     }
 
     #[test]

@@ -242,6 +242,10 @@ impl Park for OsPark {
         if self.driver.try_take() {
             return self.poll_driver(timeout);
         }
+        if timeout == Some(Duration::ZERO) {
+            // A busy worker's maintenance poll: another worker is watching I/O already.
+            return;
+        }
         // Announce ourselves before the second attempt: a poller releasing in between
         // either sees us in `sleepers` (and unparks us) or we win the flag here.
         self.driver.sleepers.lock().push(self.shared.clone());

@@ -72,6 +72,28 @@ impl Errno {
     }
 }
 
+/// Classifies the code for avx-core's `io::Error` (the code itself is kept).
+impl From<Errno> for avx_core::io::Error {
+    fn from(errno: Errno) -> avx_core::io::Error {
+        use avx_core::io::ErrorKind as K;
+        let kind = match errno {
+            Errno::EAGAIN => K::WouldBlock,
+            Errno::ECONNREFUSED => K::ConnectionRefused,
+            Errno::ECONNRESET => K::ConnectionReset,
+            Errno::ECONNABORTED => K::ConnectionAborted,
+            Errno::ENOTCONN => K::NotConnected,
+            Errno::EADDRINUSE => K::AddrInUse,
+            Errno::EADDRNOTAVAIL => K::AddrNotAvailable,
+            Errno::EPIPE => K::BrokenPipe,
+            Errno::EINVAL => K::InvalidInput,
+            Errno::ETIMEDOUT => K::TimedOut,
+            Errno::EINTR => K::Interrupted,
+            _ => K::Other,
+        };
+        avx_core::io::Error::from_os(kind, errno.0)
+    }
+}
+
 impl fmt::Debug for Errno {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.name() {
