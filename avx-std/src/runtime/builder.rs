@@ -2,13 +2,13 @@
 //! thread names and start/stop hooks, blocking-pool limits, scheduler tuning and seed.
 
 use super::blocking::{BlockingPool, PoolConfig};
-use super::park::ThreadPark;
 use super::{HandleInner, Runtime, Scheduler, Workers};
 use crate::time::driver::{TimeDriver, TimePark};
 use avx_core::executor::{self, Config};
 use avx_core::local::CurrentThreadExecutor;
 use avx_core::oracle::FastRand;
 use avx_core::Park;
+use avx_os::{Driver as IoDriver, OsPark};
 use std::fmt;
 use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -178,8 +178,9 @@ impl Builder {
         match self.flavor {
             Flavor::CurrentThread => {
                 let time = TimeDriver::new(1, self.start_paused);
+                let io = new_io_driver()?;
                 let scheduler = Scheduler::CurrentThread(CurrentThreadExecutor::new());
-                let inner = Arc::new(HandleInner { scheduler, blocking, time });
+                let inner = Arc::new(HandleInner { scheduler, blocking, time, io });
                 inner.blocking.set_runtime(Arc::downgrade(&inner));
                 Ok(Runtime::from_parts(inner, Workers::new()))
             }
@@ -196,9 +197,10 @@ impl Builder {
         }
         let workers = self.worker_threads.unwrap_or_else(default_worker_threads);
         let time = TimeDriver::new(workers, false);
-        let thread_parks: Vec<_> = (0..workers).map(|_| ThreadPark::new()).collect();
-        time.set_unparkers(thread_parks.iter().map(Park::unparker).collect());
-        let parks = thread_parks
+        let io = new_io_driver()?;
+        let os_parks: Vec<_> = (0..workers).map(|_| io.park()).collect();
+        time.set_unparkers(os_parks.iter().map(Park::unparker).collect());
+        let parks = os_parks
             .into_iter()
             .enumerate()
             .map(|(index, park)| TimePark::new(park, time.clone(), Some(index)))
@@ -207,7 +209,7 @@ impl Builder {
         let (handle, workers) = executor::build(self.config.clone(), parks, |index| {
             FastRand::new(seed.wrapping_add((index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)))
         });
-        let inner = Arc::new(HandleInner { scheduler: Scheduler::MultiThread(handle), blocking, time });
+        let inner = Arc::new(HandleInner { scheduler: Scheduler::MultiThread(handle), blocking, time, io });
         inner.blocking.set_runtime(Arc::downgrade(&inner));
         let mut started = Workers::new();
         for worker in workers {
@@ -227,7 +229,7 @@ impl Builder {
 fn started_worker(
     hooks: &ThreadHooks,
     handle: super::Handle,
-    worker: executor::Worker<TimePark<ThreadPark>, FastRand>,
+    worker: executor::Worker<TimePark<OsPark>, FastRand>,
 ) -> io::Result<std::thread::JoinHandle<()>> {
     let hooks = hooks.clone();
     std::thread::Builder::new().name((hooks.name)()).spawn(move || {
@@ -241,6 +243,11 @@ fn started_worker(
             stop();
         }
     })
+}
+
+/// The runtime's OS reactor (epoll, kqueue or IOCP).
+fn new_io_driver() -> io::Result<Arc<IoDriver>> {
+    IoDriver::new().map_err(|errno| io::Error::from(avx_core::io::Error::from(errno)))
 }
 
 fn default_worker_threads() -> usize {

@@ -14,7 +14,8 @@ use avx_core::executor;
 use avx_core::local::CurrentThreadExecutor;
 use avx_core::task::JoinHandle;
 use blocking::BlockingPool;
-use park::{ThreadPark, ThreadUnparker};
+use avx_os::{Driver as IoDriver, OsUnparker};
+use park::ThreadPark;
 use std::fmt;
 use std::future::Future;
 use std::io;
@@ -44,10 +45,12 @@ pub(crate) struct HandleInner {
     scheduler: Scheduler,
     blocking: BlockingPool,
     time: Arc<TimeDriver>,
+    /// The OS reactor every socket of this runtime is registered with.
+    pub(crate) io: Arc<IoDriver>,
 }
 
 enum Scheduler {
-    MultiThread(executor::Handle<ThreadUnparker>),
+    MultiThread(executor::Handle<OsUnparker>),
     CurrentThread(CurrentThreadExecutor),
 }
 
@@ -132,6 +135,8 @@ impl Runtime {
             Scheduler::CurrentThread(executor) => executor.shutdown(),
         }
         inner.blocking.shutdown(deadline.map(|d| d.saturating_duration_since(Instant::now())));
+        // Sockets that outlive the runtime get an error from now on instead of waiting forever.
+        inner.io.shutdown();
     }
 }
 
@@ -212,7 +217,7 @@ impl Handle {
             // The workers drive timers; this thread only waits for its future.
             Scheduler::MultiThread(_) => avx_core::block_on(&mut ThreadPark::new(), future),
             Scheduler::CurrentThread(executor) => {
-                let mut park = TimePark::new(ThreadPark::new(), self.inner.time.clone(), None);
+                let mut park = TimePark::new(self.inner.io.park(), self.inner.time.clone(), None);
                 avx_core::block_on(&mut park, executor.run(future))
             }
         }
