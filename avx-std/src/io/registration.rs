@@ -57,6 +57,31 @@ impl Source {
         }
     }
 
+    /// Like [`Source::poll_io`] for a byte-stream transfer of `len` bytes: a transfer that
+    /// moved fewer bytes than asked drained the socket buffer (or filled it), so readiness is
+    /// cleared at once instead of by a second system call that would say "would block". A
+    /// new edge from the reactor advances the readiness tick, so nothing arriving later is lost.
+    pub(crate) fn poll_transfer(
+        &self,
+        cx: &mut Context<'_>,
+        interest: Interest,
+        len: usize,
+        mut op: impl FnMut(&Socket) -> Result<usize, Errno>,
+    ) -> Poll<io::Result<usize>> {
+        ready!(coop::poll_proceed(cx));
+        loop {
+            let event = ready!(self.poll_ready(cx, interest))?;
+            match op(&self.socket) {
+                Ok(n) if n > 0 && n < len => {
+                    self.io.clear_readiness(event);
+                    return Poll::Ready(Ok(n));
+                }
+                Err(e) if e.is_would_block() => self.io.clear_readiness(event),
+                result => return Poll::Ready(result.map_err(os_error)),
+            }
+        }
+    }
+
     /// Waits for readiness (an error once the runtime has shut down).
     pub(crate) fn poll_ready(&self, cx: &mut Context<'_>, interest: Interest) -> Poll<io::Result<ReadyEvent>> {
         self.io.poll_ready(cx, interest).map_err(|_| io::Error::from(avx_core::io::Error::new(ErrorKind::DriverGone)))

@@ -61,11 +61,11 @@ impl Stream {
     }
 
     pub(crate) fn poll_read(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<Result<usize, CoreError>> {
-        self.source.poll_io(cx, Interest::READABLE, |s| s.read(buf)).map_err(CoreError::from)
+        self.source.poll_transfer(cx, Interest::READABLE, buf.len(), |s| s.read(buf)).map_err(CoreError::from)
     }
 
     pub(crate) fn poll_write(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<Result<usize, CoreError>> {
-        self.source.poll_io(cx, Interest::WRITABLE, |s| s.write(buf)).map_err(CoreError::from)
+        self.source.poll_transfer(cx, Interest::WRITABLE, buf.len(), |s| s.write(buf)).map_err(CoreError::from)
     }
 
     pub(crate) fn shutdown_write(&self) -> Result<(), CoreError> {
