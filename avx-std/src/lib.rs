@@ -16,6 +16,11 @@ pub use task::spawn;
 
 use std::future::Future;
 
+/// The README's examples, compiled (and the finite ones run) as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 /// Runs `future` to completion on a new multi-threaded runtime with default settings —
 /// the one-line entry point for `main`.
 ///

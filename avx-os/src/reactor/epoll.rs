@@ -15,6 +15,7 @@ use avx_core::io::{Ready, ScheduledIo};
 use avx_core::{Interest, Park, RawSource, Reactor, Registry, Token, Unpark};
 
 use super::slab::Slab;
+use super::wakeup::{PollerWake, Route};
 use crate::sync::Parker;
 use crate::sys::linux::epoll::*;
 use crate::sys::linux::{close, eventfd2, read, write, Errno, EFD_CLOEXEC, EFD_NONBLOCK};
@@ -26,10 +27,8 @@ const EVENTS_PER_POLL: usize = 256;
 /// State one worker shares with its unparkers.
 struct WorkerShared {
     parker: Parker,
-    /// The worker is (about to be) blocked in `epoll_pwait`.
-    in_epoll: AtomicBool,
-    /// An unpark is pending for the epoll path.
-    notified: AtomicBool,
+    /// Whether an unpark goes through the eventfd or the parker.
+    wake: PollerWake,
 }
 
 /// The shared I/O driver: epoll fd, eventfd and the registration table. Cloning the `Arc`
@@ -71,11 +70,7 @@ impl Driver {
     pub fn park(self: &Arc<Self>) -> OsPark {
         OsPark {
             driver: self.clone(),
-            shared: Arc::new(WorkerShared {
-                parker: Parker::new(),
-                in_epoll: AtomicBool::new(false),
-                notified: AtomicBool::new(false),
-            }),
+            shared: Arc::new(WorkerShared { parker: Parker::new(), wake: PollerWake::default() }),
             events: alloc::vec![EpollEvent::default(); EVENTS_PER_POLL],
         }
     }
@@ -218,11 +213,9 @@ impl OsPark {
     }
 
     fn poll_driver(&mut self, timeout: Option<Duration>) {
-        self.shared.in_epoll.store(true, Ordering::SeqCst);
-        let timeout = if self.shared.notified.swap(false, Ordering::SeqCst) { Some(Duration::ZERO) } else { timeout };
+        let timeout = if self.shared.wake.enter() { Some(Duration::ZERO) } else { timeout };
         let n = epoll_pwait(self.driver.epfd, &mut self.events, timeout_ms(timeout)).unwrap_or(0);
-        self.shared.in_epoll.store(false, Ordering::SeqCst);
-        self.shared.notified.store(false, Ordering::SeqCst);
+        self.shared.wake.leave();
         self.driver.dispatch(&self.events[..n]);
         self.driver.release();
     }
@@ -258,11 +251,9 @@ impl Reactor for OsPark {
 
 impl Unpark for OsUnparker {
     fn unpark(&self) {
-        self.shared.notified.store(true, Ordering::SeqCst);
-        if self.shared.in_epoll.load(Ordering::SeqCst) {
-            self.driver.wake_epoll();
-        } else {
-            self.shared.parker.unpark();
+        match self.shared.wake.unpark() {
+            Route::Poller => self.driver.wake_epoll(),
+            Route::Parker => self.shared.parker.unpark(),
         }
     }
 }

@@ -4,6 +4,7 @@
 #[cfg(target_os = "linux")]
 mod epoll;
 mod slab;
+mod wakeup;
 
 #[cfg(target_os = "linux")]
 pub use epoll::{Driver, OsPark, OsRegistry, OsUnparker};
