@@ -1,0 +1,236 @@
+//! The platform-neutral half of the reactor: the shared `Driver`, the registration table and
+//! the hand-off of the OS poller among workers. Each backend supplies a [`Poller`].
+//!
+//! Whichever idle worker wins the `polling` flag waits in the OS poller; the others sleep on
+//! their own `Parker`. An unpark goes through the poller only when its worker is in it.
+
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicBool, Ordering};
+use core::time::Duration;
+
+use avx_core::io::{Ready, ScheduledIo};
+use avx_core::{Interest, Park, RawSource, Reactor, Registry, Token, Unpark};
+
+use super::slab::Slab;
+use super::Backend;
+use crate::sync::Parker;
+use crate::sys::Errno;
+
+const EVENTS_PER_POLL: usize = 256;
+
+/// What a platform's readiness poller (epoll, kqueue, IOCP) provides to the [`Driver`].
+pub(crate) trait Poller: Sized + Send + Sync {
+    /// One entry of the buffer the OS fills with events.
+    type Event: Copy + Default;
+
+    /// Creates the poller with its wake-up mechanism.
+    fn new() -> Result<Self, Errno>;
+    /// Starts watching `source`; its events carry `token`.
+    fn add(&self, source: RawSource, token: Token, interest: Interest) -> Result<(), Errno>;
+    /// Changes what a watched source is watched for.
+    fn modify(&self, source: RawSource, token: Token, interest: Interest) -> Result<(), Errno>;
+    /// Stops watching `source`.
+    fn delete(&self, source: RawSource, token: Token) -> Result<(), Errno>;
+    /// Waits for events (`None`: no timeout) and returns how many were stored; an interrupted
+    /// or failed wait counts as zero events (the caller re-checks its state anyway).
+    fn wait(&self, events: &mut [Self::Event], timeout: Option<Duration>) -> usize;
+    /// Makes the current or next `wait` return.
+    fn wake(&self);
+    /// The registration and readiness one event reports; `None` for wake-ups and for events
+    /// the backend consumes itself.
+    fn decode(&self, event: &Self::Event) -> Option<(Token, Ready)>;
+}
+
+/// State one worker shares with its unparkers.
+struct WorkerShared {
+    parker: Parker,
+    /// The worker is (about to be) blocked in the OS poller.
+    in_poller: AtomicBool,
+    /// An unpark is pending for the poller path.
+    notified: AtomicBool,
+}
+
+/// The shared I/O driver: the OS poller and the registration table. Cloning the `Arc`
+/// gives the [`Registry`]; [`Driver::park`] creates one [`OsPark`] per worker.
+pub struct Driver {
+    poller: Backend,
+    registrations: spin::Mutex<Slab>,
+    /// Held by the worker currently waiting in (or dispatching from) the poller.
+    polling: AtomicBool,
+    /// Workers sleeping on their parker; one is woken to take over when the poller leaves.
+    sleepers: spin::Mutex<Vec<Arc<WorkerShared>>>,
+}
+
+impl Driver {
+    /// Creates the OS poller and its wake-up mechanism.
+    pub fn new() -> Result<Arc<Driver>, Errno> {
+        Ok(Arc::new(Driver {
+            poller: Backend::new()?,
+            registrations: spin::Mutex::new(Slab::default()),
+            polling: AtomicBool::new(false),
+            sleepers: spin::Mutex::new(Vec::new()),
+        }))
+    }
+
+    /// A new per-worker park handle on this driver.
+    pub fn park(self: &Arc<Self>) -> OsPark {
+        OsPark {
+            driver: self.clone(),
+            shared: Arc::new(WorkerShared {
+                parker: Parker::new(),
+                in_poller: AtomicBool::new(false),
+                notified: AtomicBool::new(false),
+            }),
+            events: alloc::vec![Default::default(); EVENTS_PER_POLL],
+        }
+    }
+
+    /// Wakes every registered source with `DriverGone` and forgets them (runtime shutdown).
+    pub fn shutdown(&self) {
+        let ios = self.registrations.lock().drain();
+        for io in ios {
+            io.shutdown();
+        }
+    }
+
+    fn try_take(&self) -> bool {
+        self.polling.compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst).is_ok()
+    }
+
+    /// Gives up the poller role and wakes one sleeper so that I/O keeps being watched.
+    fn release(&self) {
+        self.polling.store(false, Ordering::SeqCst);
+        let next = self.sleepers.lock().pop();
+        if let Some(worker) = next {
+            worker.parker.unpark();
+        }
+    }
+
+    fn dispatch(&self, events: &[<Backend as Poller>::Event]) {
+        for event in events {
+            let Some((token, ready)) = self.poller.decode(event) else { continue };
+            let io = self.registrations.lock().get(token).cloned();
+            if let Some(io) = io {
+                io.set_readiness(ready);
+            }
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// The thread-safe registration handle of a [`Driver`] (`Reactor::Registry`).
+#[derive(Clone)]
+pub struct OsRegistry(pub Arc<Driver>);
+
+impl Registry for OsRegistry {
+    type Error = Errno;
+
+    fn register(&self, source: RawSource, interest: Interest, io: Arc<ScheduledIo>) -> Result<Token, Errno> {
+        let driver = &self.0;
+        let token = driver.registrations.lock().insert(io).ok_or(Errno::ENOMEM)?;
+        if let Err(e) = driver.poller.add(source, token, interest) {
+            driver.registrations.lock().remove(token);
+            return Err(e);
+        }
+        Ok(token)
+    }
+
+    fn reregister(&self, source: RawSource, token: Token, interest: Interest) -> Result<(), Errno> {
+        self.0.poller.modify(source, token, interest)
+    }
+
+    fn deregister(&self, source: RawSource, token: Token) -> Result<(), Errno> {
+        // Remove from the table first: an event already dequeued by the poller then finds
+        // no registration, even if the source number is reused at once.
+        self.0.registrations.lock().remove(token);
+        self.0.poller.delete(source, token)
+    }
+}
+
+/// One worker's park handle: waits in the OS poller when it can take the driver, else on
+/// its parker.
+pub struct OsPark {
+    driver: Arc<Driver>,
+    shared: Arc<WorkerShared>,
+    events: Vec<<Backend as Poller>::Event>,
+}
+
+/// Wakes one [`OsPark`] from any thread, through its parker or the poller.
+#[derive(Clone)]
+pub struct OsUnparker {
+    driver: Arc<Driver>,
+    shared: Arc<WorkerShared>,
+}
+
+impl OsPark {
+    /// The driver this worker parks on.
+    pub fn driver(&self) -> &Arc<Driver> {
+        &self.driver
+    }
+
+    fn poll_driver(&mut self, timeout: Option<Duration>) {
+        self.shared.in_poller.store(true, Ordering::SeqCst);
+        let timeout = if self.shared.notified.swap(false, Ordering::SeqCst) { Some(Duration::ZERO) } else { timeout };
+        let n = self.driver.poller.wait(&mut self.events, timeout);
+        self.shared.in_poller.store(false, Ordering::SeqCst);
+        self.shared.notified.store(false, Ordering::SeqCst);
+        self.driver.dispatch(&self.events[..n]);
+        self.driver.release();
+    }
+
+    fn remove_from_sleepers(&self) {
+        self.driver.sleepers.lock().retain(|w| !Arc::ptr_eq(w, &self.shared));
+    }
+}
+
+impl Park for OsPark {
+    type Unparker = OsUnparker;
+
+    fn park(&mut self, timeout: Option<Duration>) {
+        if self.driver.try_take() {
+            return self.poll_driver(timeout);
+        }
+        if timeout == Some(Duration::ZERO) {
+            // A busy worker's maintenance poll: another worker is watching I/O already.
+            return;
+        }
+        // Announce ourselves before the second attempt: a poller releasing in between
+        // either sees us in `sleepers` (and unparks us) or we win the flag here.
+        self.driver.sleepers.lock().push(self.shared.clone());
+        if self.driver.try_take() {
+            self.remove_from_sleepers();
+            return self.poll_driver(timeout);
+        }
+        self.shared.parker.park(timeout);
+        self.remove_from_sleepers();
+    }
+
+    fn unparker(&self) -> OsUnparker {
+        OsUnparker { driver: self.driver.clone(), shared: self.shared.clone() }
+    }
+}
+
+impl Reactor for OsPark {
+    type Registry = OsRegistry;
+
+    fn registry(&self) -> OsRegistry {
+        OsRegistry(self.driver.clone())
+    }
+}
+
+impl Unpark for OsUnparker {
+    fn unpark(&self) {
+        self.shared.notified.store(true, Ordering::SeqCst);
+        if self.shared.in_poller.load(Ordering::SeqCst) {
+            self.driver.poller.wake();
+        } else {
+            self.shared.parker.unpark();
+        }
+    }
+}
