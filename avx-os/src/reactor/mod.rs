@@ -18,6 +18,8 @@ pub use driver::{Driver, OsPark, OsRegistry, OsUnparker};
 #[cfg(target_os = "linux")]
 use epoll::Epoll as Backend;
 #[cfg(windows)]
+pub(crate) use iocp::rearm as iocp_rearm;
+#[cfg(windows)]
 use iocp::Iocp as Backend;
 #[cfg(any(target_os = "macos", target_os = "freebsd"))]
 use kqueue::Kqueue as Backend;

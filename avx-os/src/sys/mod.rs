@@ -2,6 +2,7 @@
 //! current one. Linux talks to the kernel through `asm!`, other systems through their C library.
 
 mod errno;
+pub mod sockaddr;
 #[cfg(unix)]
 mod timespec;
 

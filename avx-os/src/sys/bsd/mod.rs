@@ -3,6 +3,7 @@
 
 mod errno;
 pub mod kqueue;
+pub mod net;
 #[cfg(target_os = "macos")]
 mod ulock;
 #[cfg(target_os = "freebsd")]

@@ -7,9 +7,8 @@ mod arch;
 pub mod epoll;
 mod errno;
 pub mod net;
-pub mod sockaddr;
 
-pub use super::{Errno, Timespec};
+pub use super::{sockaddr, Errno, Timespec};
 pub use arch::nr;
 
 /// Turns a raw kernel return value (negative errno on failure) into a `Result`.

@@ -4,6 +4,7 @@
 pub mod afd;
 mod errno;
 pub mod iocp;
+pub mod net;
 
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
