@@ -1,7 +1,10 @@
 //! avx-std: the avx async runtime for ordinary applications.
-//! `Runtime`, `spawn`, `block_on`, tasks, timers, sync primitives and channels, `join!`/`select!`.
+//! `Runtime`, `spawn`, `block_on`, tasks, TCP/UDP/Unix sockets and async I/O, timers, sync
+//! primitives and channels, `join!`/`select!`.
 #![warn(missing_docs)]
 
+pub mod io;
+pub mod net;
 pub mod runtime;
 pub mod sync;
 pub mod task;

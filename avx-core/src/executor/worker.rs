@@ -33,6 +33,9 @@ pub(super) struct WorkerCx<U: Unpark> {
     /// Whether a task is being polled (as opposed to the worker parking or polling I/O and
     /// timers): only a task's own wake-ups earn the LIFO slot.
     polling: Cell<bool>,
+    /// Whether the worker is inside `Park::park` while listed as idle. Tasks the reactor wakes
+    /// then must not notify a sleeper yet: the notifier could pick this very worker.
+    parked: Cell<bool>,
 }
 
 impl<P: Park, O: Oracle> Worker<P, O> {
@@ -40,7 +43,7 @@ impl<P: Park, O: Oracle> Worker<P, O> {
     pub fn run(self) {
         let Worker { handle, core, mut park, mut oracle } = self;
         let shared_ptr = alloc::sync::Arc::as_ptr(&handle.shared) as *const ();
-        let cx = WorkerCx { handle, core: RefCell::new(core), polling: Cell::new(false) };
+        let cx = WorkerCx { handle, core: RefCell::new(core), polling: Cell::new(false), parked: Cell::new(false) };
         crate::context::enter_worker(shared_ptr, &cx as *const WorkerCx<_> as *const (), || {
             cx.run_loop(&mut park, &mut oracle)
         });
@@ -176,12 +179,22 @@ impl<U: Unpark> WorkerCx<U> {
             shared.notify_if_work_pending();
         }
         if !shared.is_shutdown() {
+            self.parked.set(true);
             park.park(oracle.park_timeout(None));
+            self.parked.set(false);
         }
         // Still listed as asleep: we woke on our own (timeout, I/O, a stale unpark). Gone
         // from the list: a notifier picked us and counted us as searching.
         let notified = !shared.idle.unpark_self(index);
-        self.core.borrow_mut().is_searching = notified;
+        let mut core = self.core.borrow_mut();
+        core.is_searching = notified;
+        // The reactor may have woken a batch of tasks into our queue: now that we are off
+        // the idle list, let a sleeping worker share them.
+        let queued = core.local.len() + usize::from(shared.remotes[index].lifo.is_occupied());
+        if !notified && queued > 1 {
+            drop(core);
+            shared.notify_parked();
+        }
     }
 
     /// Queues a task woken on this worker's thread. Hands it back if the core is busy
@@ -198,7 +211,7 @@ impl<U: Unpark> WorkerCx<U> {
             core.local.push_back(displaced, &shared.overflow);
         }
         let queued = core.local.len() + usize::from(lifo.is_occupied());
-        if !core.is_searching && queued > 1 {
+        if !core.is_searching && queued > 1 && !self.parked.get() {
             drop(core);
             shared.notify_parked();
         }

@@ -1,8 +1,10 @@
 //! `Socket` on Windows: a nonblocking, non-inheritable WinSock socket; no Unix-domain sockets
 //! (`Domain::Unix` and `Addr::Unix` are `EINVAL`). Would-block results re-arm the reactor.
 //!
-//! The IOCP reactor emulates edge-triggered readiness, so every operation that reports
-//! "would block" tells it to watch that direction again (`reactor::iocp::rearm`).
+//! The IOCP reactor emulates edge-triggered readiness, so every operation after which avx-std
+//! waits for a new edge tells it to watch that direction again (`reactor::iocp::rearm`): one
+//! that would block, a short stream transfer (avx-std takes it as "drained"), and a peer
+//! address asked for before the connection is up.
 
 use alloc::vec::Vec;
 
@@ -57,12 +59,19 @@ impl Socket {
 
     /// Passes `result` through; a would-block re-arms the reactor for `interest`.
     fn rearm_on_block<T>(&self, interest: Interest, result: Result<T, Errno>) -> Result<T, Errno> {
-        if let Err(e) = &result {
-            if e.is_would_block() {
-                iocp_rearm(self.raw(), interest);
-            }
+        if result.as_ref().is_err_and(|e| e.is_would_block()) {
+            iocp_rearm(self.raw(), interest);
         }
         result
+    }
+
+    /// As [`Socket::rearm_on_block`] for a stream transfer of `len` bytes, also re-arming
+    /// after a short one.
+    fn rearm_on_short(&self, interest: Interest, len: usize, result: Result<usize, Errno>) -> Result<usize, Errno> {
+        if matches!(result, Ok(n) if n > 0 && n < len) {
+            iocp_rearm(self.raw(), interest);
+        }
+        self.rearm_on_block(interest, result)
     }
 
     /// Binds to `addr`.
@@ -99,12 +108,12 @@ impl Socket {
 
     /// Reads into `buf` (`Ok(0)`: the peer closed its write side).
     pub fn read(&self, buf: &mut [u8]) -> Result<usize, Errno> {
-        self.rearm_on_block(Interest::READABLE, sys::recv(self.socket, buf, 0))
+        self.rearm_on_short(Interest::READABLE, buf.len(), sys::recv(self.socket, buf, 0))
     }
 
     /// Writes from `buf` (connected sockets). Windows has no `SIGPIPE`.
     pub fn write(&self, buf: &[u8]) -> Result<usize, Errno> {
-        self.rearm_on_block(Interest::WRITABLE, sys::send(self.socket, buf))
+        self.rearm_on_short(Interest::WRITABLE, buf.len(), sys::send(self.socket, buf))
     }
 
     /// Reads without consuming.
@@ -154,9 +163,16 @@ impl Socket {
         decode(&sys::address(self.socket, false)?)
     }
 
-    /// The address of the connected peer.
+    /// The address of the connected peer (`ENOTCONN` while a connect is still in progress).
     pub fn peer_addr(&self) -> Result<Addr, Errno> {
-        decode(&sys::address(self.socket, true)?)
+        match sys::address(self.socket, true) {
+            Ok(addr) => decode(&addr),
+            Err(Errno::ENOTCONN) => {
+                iocp_rearm(self.raw(), Interest::WRITABLE);
+                Err(Errno::ENOTCONN)
+            }
+            Err(e) => Err(e),
+        }
     }
 }
 

@@ -1,6 +1,8 @@
 //! What the comparison benchmarks share: the three runtimes (avx, tokio, smol) behind one
 //! `Rt` trait, each with two worker threads.
 
+#![allow(dead_code)] // each benchmark uses part of what is shared here
+
 use std::future::Future;
 use std::sync::Arc;
 

@@ -1,0 +1,112 @@
+//! `Source`: an OS socket registered with the current runtime's reactor, and the loop that
+//! turns "would block" into waiting for readiness. Dropping it deregisters the socket.
+
+use crate::runtime::context::{self, NO_RUNTIME};
+use avx_core::io::{ErrorKind, Ready, ReadyEvent, ScheduledIo};
+use avx_core::{coop, Interest, Registry, Token};
+use avx_os::net::Socket;
+use avx_os::{Errno, OsRegistry};
+use std::future::poll_fn;
+use std::io;
+use std::sync::Arc;
+use std::task::{ready, Context, Poll};
+
+/// A registered, nonblocking socket.
+pub(crate) struct Source {
+    socket: Socket,
+    io: Arc<ScheduledIo>,
+    registry: OsRegistry,
+    token: Token,
+}
+
+pub(crate) fn os_error(errno: Errno) -> io::Error {
+    io::Error::from(avx_core::io::Error::from(errno))
+}
+
+impl Source {
+    /// Registers `socket` (for both directions, edge-triggered) with the current runtime.
+    pub(crate) fn new(socket: Socket) -> io::Result<Source> {
+        let registry = context::with_current(|handle| OsRegistry(handle.inner.io.clone()))
+            .map_err(|_| io::Error::other(NO_RUNTIME))?;
+        let io = Arc::new(ScheduledIo::new());
+        // Optimistic start: try the operation first; the first `WouldBlock` clears this.
+        io.set_readiness(Ready::READABLE | Ready::WRITABLE);
+        let token = registry.register(socket.raw(), Interest::BOTH, io.clone()).map_err(os_error)?;
+        Ok(Source { socket, io, registry, token })
+    }
+
+    pub(crate) fn socket(&self) -> &Socket {
+        &self.socket
+    }
+
+    /// Runs `op` until it does not return "would block", waiting for `interest` in between.
+    /// Spends one unit of the task's cooperative budget per completed operation.
+    pub(crate) fn poll_io<R>(
+        &self,
+        cx: &mut Context<'_>,
+        interest: Interest,
+        mut op: impl FnMut(&Socket) -> Result<R, Errno>,
+    ) -> Poll<io::Result<R>> {
+        ready!(coop::poll_proceed(cx));
+        loop {
+            let event = ready!(self.poll_ready(cx, interest))?;
+            match op(&self.socket) {
+                Err(e) if e.is_would_block() => self.io.clear_readiness(event),
+                result => return Poll::Ready(result.map_err(os_error)),
+            }
+        }
+    }
+
+    /// Like [`Source::poll_io`] for a byte-stream transfer of `len` bytes: a transfer that
+    /// moved fewer bytes than asked drained the socket buffer (or filled it), so readiness is
+    /// cleared at once instead of by a second system call that would say "would block". A
+    /// new edge from the reactor advances the readiness tick, so nothing arriving later is lost.
+    pub(crate) fn poll_transfer(
+        &self,
+        cx: &mut Context<'_>,
+        interest: Interest,
+        len: usize,
+        mut op: impl FnMut(&Socket) -> Result<usize, Errno>,
+    ) -> Poll<io::Result<usize>> {
+        ready!(coop::poll_proceed(cx));
+        loop {
+            let event = ready!(self.poll_ready(cx, interest))?;
+            match op(&self.socket) {
+                Ok(n) if n > 0 && n < len => {
+                    self.io.clear_readiness(event);
+                    return Poll::Ready(Ok(n));
+                }
+                Err(e) if e.is_would_block() => self.io.clear_readiness(event),
+                result => return Poll::Ready(result.map_err(os_error)),
+            }
+        }
+    }
+
+    /// Waits for readiness (an error once the runtime has shut down).
+    pub(crate) fn poll_ready(&self, cx: &mut Context<'_>, interest: Interest) -> Poll<io::Result<ReadyEvent>> {
+        self.io.poll_ready(cx, interest).map_err(|_| io::Error::from(avx_core::io::Error::new(ErrorKind::DriverGone)))
+    }
+
+    /// Forgets readiness observed in `event` (after an operation said "would block").
+    pub(crate) fn clear_readiness(&self, event: ReadyEvent) {
+        self.io.clear_readiness(event);
+    }
+
+    /// The async form of [`Source::poll_io`].
+    pub(crate) async fn io<R>(
+        &self,
+        interest: Interest,
+        mut op: impl FnMut(&Socket) -> Result<R, Errno>,
+    ) -> io::Result<R> {
+        poll_fn(|cx| self.poll_io(cx, interest, &mut op)).await
+    }
+}
+
+impl Drop for Source {
+    fn drop(&mut self) {
+        // Deregistering first retires the token, so a descriptor number reused by the next
+        // socket never sees this one's readiness. A failure (runtime already gone) is harmless:
+        // closing the socket removes it from the OS poller anyway.
+        let _ = self.registry.deregister(self.socket.raw(), self.token);
+    }
+}

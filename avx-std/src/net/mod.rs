@@ -1,0 +1,16 @@
+//! Networking on the runtime's reactor: TCP, UDP and Unix-domain sockets whose operations
+//! are futures. Each socket is registered once and deregistered when dropped.
+
+mod addr;
+mod listener;
+mod stream;
+pub mod tcp;
+mod udp;
+#[cfg(unix)]
+pub mod unix;
+
+pub use addr::{lookup_host, ToSocketAddrs};
+pub use tcp::{TcpListener, TcpStream};
+pub use udp::UdpSocket;
+#[cfg(unix)]
+pub use unix::{UnixListener, UnixStream};
