@@ -1,9 +1,7 @@
-//! `MonotonicClock`: avx-core's `Clock` backed by `clock_gettime(CLOCK_MONOTONIC)`.
-//! Ticks are nanoseconds since boot (the kernel's monotonic origin).
+//! `MonotonicClock`: avx-core's `Clock` backed by the system's monotonic clock
+//! (`CLOCK_MONOTONIC` on Unix, `QueryPerformanceCounter` on Windows), in nanoseconds.
 
 use avx_core::{Clock, Ticks};
-
-use crate::sys::linux::clock_monotonic;
 
 /// The system monotonic clock.
 #[derive(Debug, Clone, Copy, Default)]
@@ -11,8 +9,17 @@ pub struct MonotonicClock;
 
 impl Clock for MonotonicClock {
     fn now(&self) -> Ticks {
-        // CLOCK_MONOTONIC cannot fail on any supported kernel; ZERO is a safe floor if it did.
-        let ts = clock_monotonic().unwrap_or_default();
-        Ticks((ts.tv_sec as u64).saturating_mul(1_000_000_000).saturating_add(ts.tv_nsec as u64))
+        Ticks(now_nanos())
     }
+}
+
+#[cfg(unix)]
+fn now_nanos() -> u64 {
+    // CLOCK_MONOTONIC cannot fail with valid arguments; ZERO is a safe floor if it did.
+    crate::sys::os::clock_monotonic().unwrap_or_default().as_nanos()
+}
+
+#[cfg(windows)]
+fn now_nanos() -> u64 {
+    crate::sys::windows::performance_counter_nanos()
 }

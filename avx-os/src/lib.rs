@@ -1,27 +1,22 @@
-//! avx-os: the platform layer of avx. Raw system calls, the OS reactor implementing
-//! avx-core's `Park`/`Reactor` traits, and blocking futex-based synchronisation primitives.
+//! avx-os: the platform layer of avx. Raw system interfaces, the OS reactor implementing
+//! avx-core's `Park`/`Reactor` traits, and blocking futex-style synchronisation primitives.
 #![no_std]
 #![warn(missing_docs)]
+
+#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "freebsd", windows)))]
+compile_error!("avx-os supports Linux, macOS, FreeBSD and Windows; elsewhere implement avx-core's Park/Reactor");
 
 extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
-#[cfg(target_os = "linux")]
 pub mod clock;
-#[cfg(target_os = "linux")]
 pub mod net;
-#[cfg(target_os = "linux")]
 pub mod reactor;
-#[cfg(target_os = "linux")]
 pub mod sync;
 pub mod sys;
 
-#[cfg(target_os = "linux")]
 pub use clock::MonotonicClock;
-#[cfg(target_os = "linux")]
 pub use reactor::{Driver, OsPark, OsRegistry, OsUnparker};
-#[cfg(target_os = "linux")]
 pub use sync::{Condvar, Mutex, MutexGuard, Parker, RwLock, RwLockReadGuard, RwLockWriteGuard, Semaphore};
-#[cfg(target_os = "linux")]
-pub use sys::linux::Errno;
+pub use sys::Errno;

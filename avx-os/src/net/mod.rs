@@ -1,13 +1,18 @@
 //! Nonblocking sockets behind one platform-neutral API: `Socket` and its owned `Addr`.
-//! avx-std's `net` types are thin async wrappers over these; each OS has one backend file.
+//! avx-std's `net` types are thin async wrappers over these; one backend per OS family (Unix, Windows).
 
 use alloc::vec::Vec;
 use core::net::SocketAddr;
 
-#[cfg(target_os = "linux")]
-mod linux;
-#[cfg(target_os = "linux")]
-pub use linux::Socket;
+#[cfg(unix)]
+mod unix;
+#[cfg(windows)]
+mod windows;
+
+#[cfg(unix)]
+pub use unix::Socket;
+#[cfg(windows)]
+pub use windows::Socket;
 
 /// The address family of a new socket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 //! The futex as the blocking primitives see it: wait while a word holds a value, wake
-//! sleepers. Real system calls normally; under loom a model in which a wait is a yield.
+//! sleepers. Each platform's address wait (`sys::os::futex_*`) normally; under loom a model.
 
 use core::time::Duration;
 
@@ -12,12 +12,13 @@ pub(crate) use loom::sync::atomic::AtomicU32;
 /// signal, or if the word differs (callers re-check). `true` only if the timeout expired.
 #[cfg(not(loom))]
 pub(crate) fn wait(word: &AtomicU32, expected: u32, timeout: Option<Duration>) -> bool {
-    use crate::sys::linux::{futex_wait, Errno};
+    use crate::sys::os::futex_wait;
+    use crate::sys::Errno;
     match futex_wait(word, expected, timeout) {
         Err(Errno::ETIMEDOUT) => true,
         // Woken, the word had changed, or interrupted: all mean "re-check".
         Ok(_) | Err(Errno::EAGAIN) | Err(Errno::EINTR) => false,
-        Err(other) => panic!("futex wait failed unexpectedly: {other}"),
+        Err(other) => panic!("address wait failed unexpectedly: {other}"),
     }
 }
 
@@ -25,7 +26,7 @@ pub(crate) fn wait(word: &AtomicU32, expected: u32, timeout: Option<Duration>) -
 #[cfg(not(loom))]
 pub(crate) fn wake(word: &AtomicU32, count: u32) {
     // A wake cannot fail on a live word; there is nothing to do if it somehow did.
-    let _ = crate::sys::linux::futex_wake(word, count);
+    let _ = crate::sys::os::futex_wake(word, count);
 }
 
 /// Under loom a wait is a yield (a legal spurious wake-up) and a wake does nothing, so a

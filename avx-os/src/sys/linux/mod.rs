@@ -7,10 +7,9 @@ mod arch;
 pub mod epoll;
 mod errno;
 pub mod net;
-pub mod sockaddr;
 
+pub use super::{sockaddr, Errno, Timespec};
 pub use arch::nr;
-pub use errno::Errno;
 
 /// Turns a raw kernel return value (negative errno on failure) into a `Result`.
 fn check(ret: isize) -> Result<usize, Errno> {
@@ -87,23 +86,6 @@ pub fn futex_wake(word: &core::sync::atomic::AtomicU32, count: u32) -> Result<us
 
 const FUTEX_WAIT_PRIVATE: usize = 128;
 const FUTEX_WAKE_PRIVATE: usize = 128 | 1;
-
-/// The kernel's `struct timespec` (64-bit fields on both supported architectures).
-#[repr(C)]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Timespec {
-    /// Whole seconds.
-    pub tv_sec: i64,
-    /// Nanoseconds, `0..1_000_000_000`.
-    pub tv_nsec: i64,
-}
-
-impl Timespec {
-    /// Converts a duration, saturating seconds at `i64::MAX`.
-    pub fn from_duration(d: core::time::Duration) -> Timespec {
-        Timespec { tv_sec: i64::try_from(d.as_secs()).unwrap_or(i64::MAX), tv_nsec: i64::from(d.subsec_nanos()) }
-    }
-}
 
 /// `clock_gettime(CLOCK_MONOTONIC)`.
 pub fn clock_monotonic() -> Result<Timespec, Errno> {

@@ -1,14 +1,15 @@
-//! `Socket` on Linux: a nonblocking, close-on-exec descriptor driven by raw syscalls.
-//! Writes use `MSG_NOSIGNAL`, so a closed peer is an `EPIPE` error, never a `SIGPIPE`.
+//! `Socket` on Linux, macOS and FreeBSD: a nonblocking, close-on-exec descriptor. Writes never
+//! raise `SIGPIPE` (`MSG_NOSIGNAL`, or `SO_NOSIGPIPE` on macOS): a closed peer is `EPIPE`.
 
 use alloc::vec::Vec;
 
 use avx_core::RawSource;
 
 use super::{Addr, Domain, Shutdown, Type};
-use crate::sys::linux::net as sys;
-use crate::sys::linux::sockaddr::{SockAddr, SockAddrBuf, AF_INET, AF_INET6, AF_UNIX};
-use crate::sys::linux::{close, read, Errno};
+use crate::sys::os::net as sys;
+use crate::sys::os::{close, read};
+use crate::sys::sockaddr::{SockAddr, SockAddrBuf, AF_INET, AF_INET6, AF_UNIX};
+use crate::sys::Errno;
 
 /// An owned nonblocking socket; closed on drop.
 #[derive(Debug)]

@@ -1,5 +1,8 @@
-//! Encoding `core::net` addresses and Unix paths into the kernel's `sockaddr_*` bytes and back.
+//! Encoding `core::net` addresses and Unix paths into the OS's `sockaddr_*` bytes and back.
 //! `SockAddrBuf` is big enough for any family (it mirrors `sockaddr_storage`).
+//!
+//! The layouts agree everywhere but in the header: Linux and Windows start with a 16-bit
+//! family, the BSDs with a length byte and a family byte. Only Linux has abstract names.
 
 use core::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
@@ -10,9 +13,43 @@ pub const AF_UNIX: u16 = 1;
 /// `AF_INET`.
 pub const AF_INET: u16 = 2;
 /// `AF_INET6`.
+#[cfg(target_os = "linux")]
 pub const AF_INET6: u16 = 10;
+/// `AF_INET6`.
+#[cfg(target_os = "macos")]
+pub const AF_INET6: u16 = 30;
+/// `AF_INET6`.
+#[cfg(target_os = "freebsd")]
+pub const AF_INET6: u16 = 28;
+/// `AF_INET6`.
+#[cfg(windows)]
+pub const AF_INET6: u16 = 23;
 
+#[cfg(any(target_os = "macos", target_os = "freebsd"))]
+const SUN_PATH_LEN: usize = 104;
+#[cfg(not(any(target_os = "macos", target_os = "freebsd")))]
 const SUN_PATH_LEN: usize = 108;
+/// Whether a path starting with a 0 byte names an abstract socket.
+const ABSTRACT_NAMES: bool = cfg!(target_os = "linux");
+const BSD_HEADER: bool = cfg!(any(target_os = "macos", target_os = "freebsd"));
+
+/// Writes the family header of an address `len` bytes long.
+fn write_header(bytes: &mut [u8], family: u16, len: usize) {
+    if BSD_HEADER {
+        bytes[0] = len as u8;
+        bytes[1] = family as u8;
+    } else {
+        bytes[0..2].copy_from_slice(&family.to_ne_bytes());
+    }
+}
+
+fn read_family(bytes: &[u8]) -> u16 {
+    if BSD_HEADER {
+        u16::from(bytes[1])
+    } else {
+        u16::from_ne_bytes([bytes[0], bytes[1]])
+    }
+}
 
 /// Storage for any socket address, with the length the kernel uses.
 #[repr(C, align(8))]
@@ -47,13 +84,13 @@ impl SockAddrBuf {
         let mut b = SockAddrBuf::default();
         match addr {
             SocketAddr::V4(a) => {
-                b.bytes[0..2].copy_from_slice(&AF_INET.to_ne_bytes());
+                write_header(&mut b.bytes, AF_INET, 16);
                 b.bytes[2..4].copy_from_slice(&a.port().to_be_bytes());
                 b.bytes[4..8].copy_from_slice(&a.ip().octets());
                 b.len = 16;
             }
             SocketAddr::V6(a) => {
-                b.bytes[0..2].copy_from_slice(&AF_INET6.to_ne_bytes());
+                write_header(&mut b.bytes, AF_INET6, 28);
                 b.bytes[2..4].copy_from_slice(&a.port().to_be_bytes());
                 b.bytes[4..8].copy_from_slice(&a.flowinfo().to_be_bytes());
                 b.bytes[8..24].copy_from_slice(&a.ip().octets());
@@ -65,16 +102,17 @@ impl SockAddrBuf {
     }
 
     /// Encodes a Unix path; `EINVAL` if it does not fit or contains a NUL (abstract names,
-    /// starting with a 0 byte, may contain NULs after it).
+    /// on Linux, start with a 0 byte and may contain NULs after it).
     pub fn from_unix_path(path: &[u8]) -> Result<SockAddrBuf, Errno> {
-        let abstract_name = path.first() == Some(&0);
+        let abstract_name = ABSTRACT_NAMES && path.first() == Some(&0);
         if path.len() >= SUN_PATH_LEN || (!abstract_name && path.contains(&0)) {
             return Err(Errno::EINVAL);
         }
         let mut b = SockAddrBuf::default();
-        b.bytes[0..2].copy_from_slice(&AF_UNIX.to_ne_bytes());
+        let len = 2 + path.len() + usize::from(!abstract_name);
+        write_header(&mut b.bytes, AF_UNIX, len);
         b.bytes[2..2 + path.len()].copy_from_slice(path);
-        b.len = (2 + path.len() + usize::from(!abstract_name)) as u32;
+        b.len = len as u32;
         Ok(b)
     }
 
@@ -84,7 +122,7 @@ impl SockAddrBuf {
         if len < 2 {
             return if len == 0 { Ok(SockAddr::Unnamed) } else { Err(Errno::EINVAL) };
         }
-        let family = u16::from_ne_bytes([self.bytes[0], self.bytes[1]]);
+        let family = read_family(&self.bytes);
         let port = u16::from_be_bytes([self.bytes[2], self.bytes[3]]);
         match family {
             AF_INET if len >= 16 => {
@@ -100,16 +138,14 @@ impl SockAddrBuf {
             }
             AF_UNIX => {
                 let path = &self.bytes[2..len];
-                if path.is_empty() {
-                    return Ok(SockAddr::Unnamed);
-                }
-                let path = if path[0] == 0 {
+                let path = if ABSTRACT_NAMES && path.first() == Some(&0) {
                     path
                 } else {
+                    // BSDs report an unbound socket as an all-zero path.
                     let end = path.iter().position(|&c| c == 0).unwrap_or(path.len());
                     &path[..end]
                 };
-                Ok(SockAddr::Unix(path))
+                Ok(if path.is_empty() { SockAddr::Unnamed } else { SockAddr::Unix(path) })
             }
             _ => Err(Errno::EINVAL),
         }
@@ -142,12 +178,14 @@ mod tests {
         let b = SockAddrBuf::from_unix_path(b"/tmp/x.sock").unwrap();
         assert_eq!(b.len, 2 + 11 + 1);
         assert_eq!(b.decode(), Ok(SockAddr::Unix(b"/tmp/x.sock")));
-        let abs = SockAddrBuf::from_unix_path(b"\0name").unwrap();
-        assert_eq!(abs.decode(), Ok(SockAddr::Unix(b"\0name")));
+        if ABSTRACT_NAMES {
+            let abs = SockAddrBuf::from_unix_path(b"\0name").unwrap();
+            assert_eq!(abs.decode(), Ok(SockAddr::Unix(b"\0name")));
+        }
         assert_eq!(SockAddrBuf::from_unix_path(b"a\0b").err(), Some(Errno::EINVAL));
         assert_eq!(SockAddrBuf::from_unix_path(&[b'a'; 200]).err(), Some(Errno::EINVAL));
         let mut bytes = [0u8; 128];
-        bytes[0..2].copy_from_slice(&AF_UNIX.to_ne_bytes());
+        write_header(&mut bytes, AF_UNIX, 2);
         let unnamed = SockAddrBuf { bytes, len: 2 };
         assert_eq!(unnamed.decode(), Ok(SockAddr::Unnamed));
     }
