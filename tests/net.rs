@@ -213,3 +213,40 @@ fn sockets_need_a_runtime_and_say_so() {
     let error = UnixStream::pair().expect_err("no runtime on this thread");
     assert!(error.to_string().contains("no avx runtime"), "{error}");
 }
+
+#[path = "../examples/support/http.rs"]
+mod http;
+
+http::connection_loop!(TcpStream);
+
+#[test]
+fn http_hello_answers_pipelined_keep_alive_requests_and_honours_connection_close() {
+    runtime().block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = avx_std::spawn(async move {
+            let (stream, _) = listener.accept().await.unwrap();
+            connection(stream).await
+        });
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        let get = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+        let post = "POST /p HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello";
+        let close = "GET / HTTP/1.1\r\nConnection: close\r\n\r\n";
+        // Three requests, the second split across writes, in one connection.
+        client.write_all(format!("{get}{}", &post[..10]).as_bytes()).await.unwrap();
+        avx_std::task::yield_now().await;
+        client.write_all(format!("{}{close}", &post[10..]).as_bytes()).await.unwrap();
+        let mut answers = Vec::new();
+        client.read_to_end(&mut answers).await.unwrap();
+        assert_eq!(answers, http::RESPONSE.repeat(3), "three answers, then the server closed");
+        server.await.unwrap().unwrap();
+    });
+}
+
+#[test]
+fn http_framing_rejects_garbage_and_waits_for_incomplete_requests() {
+    assert_eq!(http::parse(b"GET / HTTP/1.1\r\nHost: x\r\n"), http::Parsed::Incomplete);
+    assert_eq!(http::parse(b"NOT HTTP\r\n\r\n"), http::Parsed::Invalid);
+    assert_eq!(http::parse(b"GET / HTTP/1.1\r\nContent-Length: zz\r\n\r\n"), http::Parsed::Invalid);
+    assert_eq!(http::parse(b"GET / HTTP/1.0\r\n\r\n"), http::Parsed::Request { len: 18, close: true });
+}

@@ -1,5 +1,5 @@
-//! The request framing shared by the `http_hello` servers (avx's example and the tokio and
-//! smol versions in the benchmarks): find complete HTTP/1.1 requests and answer each one.
+//! The request framing and connection loop shared by the `http_hello` servers (avx's example
+//! and the tokio and smol versions in the benchmarks), so all three do exactly the same work.
 
 /// The fixed response, with keep-alive (HTTP/1.1's default).
 pub const RESPONSE: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, world!";
@@ -67,3 +67,30 @@ pub fn answer_all(buf: &mut Vec<u8>, out: &mut Vec<u8>) -> bool {
     buf.drain(..consumed);
     keep_open
 }
+
+/// Defines `async fn connection(stream)`: read requests, answer every complete one, until the
+/// peer closes. The caller brings its runtime's `AsyncReadExt`/`AsyncWriteExt` into scope.
+macro_rules! connection_loop {
+    ($stream:ty) => {
+        async fn connection(mut stream: $stream) -> std::io::Result<()> {
+            stream.set_nodelay(true)?;
+            let mut received = Vec::with_capacity(4096);
+            let mut chunk = vec![0u8; 4096];
+            let mut out = Vec::with_capacity(4096);
+            loop {
+                let n = stream.read(&mut chunk).await?;
+                if n == 0 {
+                    return Ok(());
+                }
+                received.extend_from_slice(&chunk[..n]);
+                let keep_open = http::answer_all(&mut received, &mut out);
+                stream.write_all(&out).await?;
+                out.clear();
+                if !keep_open {
+                    return Ok(());
+                }
+            }
+        }
+    };
+}
+pub(crate) use connection_loop;

@@ -8,25 +8,7 @@ use smol::io::{AsyncReadExt, AsyncWriteExt};
 use smol::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 
-async fn connection(mut stream: TcpStream) -> std::io::Result<()> {
-    stream.set_nodelay(true)?;
-    let mut received = Vec::with_capacity(4096);
-    let mut chunk = vec![0u8; 4096];
-    let mut out = Vec::with_capacity(4096);
-    loop {
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(());
-        }
-        received.extend_from_slice(&chunk[..n]);
-        let keep_open = http::answer_all(&mut received, &mut out);
-        stream.write_all(&out).await?;
-        out.clear();
-        if !keep_open {
-            return Ok(());
-        }
-    }
-}
+http::connection_loop!(TcpStream);
 
 fn main() -> std::io::Result<()> {
     let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
