@@ -1,13 +1,15 @@
-//! The blocking pool behind `spawn_blocking` and `fs`: threads started on demand, kept
-//! for a while when idle, and a queue of closures turned into ordinary tasks.
+//! The blocking pool behind `spawn_blocking`: threads started on demand, kept
+//! for a while when idle, and a queue of closures turned into ordinary tasks. Its threads
+//! wait on avx-os's futex mutex and condvar, like the workers.
 
 use super::context;
 use super::Handle;
 use avx_core::task::{spawn_unowned, JoinHandle, Runnable};
+use avx_os::{Condvar, Mutex};
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Weak};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -67,7 +69,7 @@ impl BlockingPool {
     }
 
     pub(crate) fn set_runtime(&self, runtime: Weak<super::HandleInner>) {
-        *lock(&self.shared.runtime) = runtime;
+        *self.shared.runtime.lock() = runtime;
     }
 
     /// Runs `f` on a pool thread. After shutdown, or if no thread can be started at all,
@@ -91,20 +93,20 @@ impl BlockingPool {
     /// Stops accepting work, cancels what is queued and waits up to `timeout` (forever if
     /// `None`) for running closures to return. Returns false if some were still running.
     pub(crate) fn shutdown(&self, timeout: Option<Duration>) -> bool {
-        let mut state = lock(&self.shared.state);
+        let mut state = self.shared.state.lock();
         state.shutdown = true;
         let queued = std::mem::take(&mut state.queue);
         self.shared.condvar.notify_all();
         drop(state);
         drop(queued); // cancels each one: their handles see a cancelled error
         let deadline = timeout.map(|t| Instant::now() + t);
-        let mut state = lock(&self.shared.state);
+        let mut state = self.shared.state.lock();
         while state.threads > 0 {
             state = match deadline {
-                None => self.shared.exited.wait(state).unwrap_or_else(|e| e.into_inner()),
+                None => self.shared.exited.wait(state),
                 Some(deadline) => {
                     let Some(left) = deadline.checked_duration_since(Instant::now()) else { return false };
-                    self.shared.exited.wait_timeout(state, left).unwrap_or_else(|e| e.into_inner()).0
+                    self.shared.exited.wait_timeout(state, Some(left)).0
                 }
             };
         }
@@ -114,7 +116,7 @@ impl BlockingPool {
 
 impl Shared {
     fn push(this: &Arc<Shared>, runnable: Runnable) {
-        let mut state = lock(&this.state);
+        let mut state = this.state.lock();
         if state.shutdown {
             drop(state);
             drop(runnable); // cancelled
@@ -133,7 +135,7 @@ impl Shared {
         let worker = this.clone();
         let started = std::thread::Builder::new().name((this.config.hooks.name)()).spawn(move || worker.run_thread());
         if started.is_err() {
-            let mut state = lock(&this.state);
+            let mut state = this.state.lock();
             state.threads -= 1;
             if state.threads == 0 {
                 // No thread can run it now; fail the queued tasks visibly.
@@ -145,28 +147,27 @@ impl Shared {
     }
 
     fn run_thread(self: Arc<Self>) {
-        let runtime = lock(&self.runtime).upgrade();
+        let runtime = self.runtime.lock().upgrade();
         let _enter = runtime.map(|inner| context::enter(Handle { inner }));
         if let Some(start) = &self.config.hooks.on_start {
             start();
         }
-        let mut state = lock(&self.state);
+        let mut state = self.state.lock();
         loop {
             if let Some(runnable) = state.queue.pop_front() {
                 drop(state);
                 runnable.run();
-                state = lock(&self.state);
+                state = self.state.lock();
                 continue;
             }
             if state.shutdown {
                 break;
             }
             state.idle += 1;
-            let (guard, waited) =
-                self.condvar.wait_timeout(state, self.config.keep_alive).unwrap_or_else(|e| e.into_inner());
+            let (guard, timed_out) = self.condvar.wait_timeout(state, Some(self.config.keep_alive));
             state = guard;
             state.idle -= 1;
-            if waited.timed_out() && state.queue.is_empty() {
+            if timed_out && state.queue.is_empty() {
                 break;
             }
         }
@@ -174,12 +175,7 @@ impl Shared {
         if let Some(stop) = &self.config.hooks.on_stop {
             stop();
         }
-        lock(&self.state).threads -= 1;
+        self.state.lock().threads -= 1;
         self.exited.notify_all();
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // Pool state stays consistent across a panic (closures run outside the lock).
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
