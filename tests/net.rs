@@ -250,3 +250,22 @@ fn http_framing_rejects_garbage_and_waits_for_incomplete_requests() {
     assert_eq!(http::parse(b"GET / HTTP/1.1\r\nContent-Length: zz\r\n\r\n"), http::Parsed::Invalid);
     assert_eq!(http::parse(b"GET / HTTP/1.0\r\n\r\n"), http::Parsed::Request { len: 18, close: true });
 }
+
+#[test]
+fn tcp_socket_sets_the_backlog_and_binds_a_client_to_a_chosen_address() {
+    use avx_std::net::TcpSocket;
+    runtime().block_on(async {
+        let server = TcpSocket::new_v4().unwrap();
+        server.set_reuseaddr(true).unwrap();
+        server.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let listener = server.listen(16).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let client = TcpSocket::new_v4().unwrap();
+        client.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let client_addr = client.local_addr().unwrap();
+        let stream = client.connect(addr).await.unwrap();
+        assert_eq!(stream.local_addr().unwrap(), client_addr);
+        let (_, peer) = listener.accept().await.unwrap();
+        assert_eq!(peer, client_addr);
+    });
+}

@@ -8,8 +8,10 @@ use std::io;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use std::time::Duration;
 
-/// Pending connections the kernel queues per listener (it caps this at `somaxconn`).
-pub(crate) const BACKLOG: i32 = 4096;
+/// Pending connections the kernel may queue per listener: as many as it allows (Linux and
+/// the BSDs cap the value at `somaxconn`; Windows reads it as "the maximum"). std and mio use
+/// 128, which a burst of a few hundred clients overflows into resets.
+pub(crate) const MAX_BACKLOG: i32 = i32::MAX;
 const FIRST_BACKOFF_MS: u32 = 5;
 const MAX_BACKOFF_MS: u32 = 200;
 
@@ -21,7 +23,7 @@ pub(crate) struct Acceptor {
 }
 
 impl Acceptor {
-    /// Binds a new stream socket to `addr` and listens on it.
+    /// Binds a new stream socket to `addr` and listens on it with the largest backlog.
     pub(crate) fn bind(domain: Domain, addr: &Addr) -> io::Result<Acceptor> {
         let socket = Socket::new(domain, Type::Stream).map_err(os)?;
         if domain != Domain::Unix {
@@ -29,7 +31,12 @@ impl Acceptor {
             socket.set_reuse_address(true).map_err(os)?;
         }
         socket.bind(addr).map_err(os)?;
-        socket.listen(BACKLOG).map_err(os)?;
+        Acceptor::listen(socket, MAX_BACKLOG)
+    }
+
+    /// Listens on an already bound socket.
+    pub(crate) fn listen(socket: Socket, backlog: i32) -> io::Result<Acceptor> {
+        socket.listen(backlog).map_err(os)?;
         Ok(Acceptor { source: Source::new(socket)?, backoff_ms: AtomicU32::new(0) })
     }
 

@@ -5,12 +5,14 @@ mod addr;
 mod listener;
 mod stream;
 pub mod tcp;
+mod tcp_socket;
 mod udp;
 #[cfg(unix)]
 pub mod unix;
 
 pub use addr::{lookup_host, ToSocketAddrs};
 pub use tcp::{TcpListener, TcpStream};
+pub use tcp_socket::TcpSocket;
 pub use udp::UdpSocket;
 #[cfg(unix)]
 pub use unix::{UnixListener, UnixStream};

@@ -26,7 +26,11 @@ impl Stream {
 
     /// Connects a new socket of `domain` to `addr`, waiting for the handshake to finish.
     pub(crate) async fn connect(domain: Domain, addr: &Addr) -> io::Result<Stream> {
-        let socket = Socket::new(domain, Type::Stream).map_err(os_error)?;
+        Stream::connect_socket(Socket::new(domain, Type::Stream).map_err(os_error)?, addr).await
+    }
+
+    /// Connects `socket` (new, perhaps bound) to `addr`.
+    pub(crate) async fn connect_socket(socket: Socket, addr: &Addr) -> io::Result<Stream> {
         let in_progress = match socket.connect(addr) {
             Ok(()) => false,
             Err(e) if e.is_in_progress() => true,

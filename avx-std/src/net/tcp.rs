@@ -19,12 +19,12 @@ pub type ReuniteError = stream::ReuniteError<TcpStream>;
 
 /// A TCP socket listening for connections.
 pub struct TcpListener {
-    acceptor: Acceptor,
+    pub(super) acceptor: Acceptor,
 }
 
 /// One TCP connection.
 pub struct TcpStream {
-    stream: Stream,
+    pub(super) stream: Stream,
 }
 
 pub(crate) fn inet(addr: Addr) -> io::Result<SocketAddr> {
@@ -32,7 +32,8 @@ pub(crate) fn inet(addr: Addr) -> io::Result<SocketAddr> {
 }
 
 impl TcpListener {
-    /// Binds to `addr` (the first of its addresses that works) and starts listening.
+    /// Binds to `addr` (the first of its addresses that works) and starts listening with the
+    /// largest backlog the kernel allows (see [`super::TcpSocket::listen`] to choose one).
     /// Port 0 picks a free port; see [`TcpListener::local_addr`]. A port already in use gives
     /// `AddrInUse`.
     pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<TcpListener> {
