@@ -1,12 +1,16 @@
 //! `SimHandle`: what a simulated task keeps to spawn more tasks and to reach the virtual
 //! clock; cheap to clone, and bound to the thread that runs the simulation.
 
+use alloc::boxed::Box;
+use alloc::rc::Rc;
 use alloc::sync::Arc;
+use core::cell::RefCell;
 use core::fmt;
 use core::future::Future;
 use core::marker::PhantomData;
 
 use super::scheduler::Shared;
+use crate::oracle::Oracle;
 use crate::park::Ticks;
 use crate::task::JoinHandle;
 use crate::time;
@@ -17,6 +21,8 @@ use crate::time;
 pub struct SimHandle {
     pub(super) shared: Arc<Shared>,
     pub(super) timer: time::Handle,
+    /// The source of every choice the simulation makes: its schedule, faults, pipe delays.
+    pub(super) oracle: Rc<RefCell<Box<dyn Oracle>>>,
     pub(super) _not_send: PhantomData<*const ()>,
 }
 
@@ -38,6 +44,18 @@ impl SimHandle {
     /// The virtual time.
     pub fn now(&self) -> Ticks {
         self.timer.now()
+    }
+
+    /// A number in `0..n` (`n` at least 1) from the simulation's oracle.
+    pub(super) fn draw(&self, n: u64) -> u64 {
+        let draw = u64::from(self.oracle.borrow_mut().next_u32());
+        // Multiply-shift: a near-uniform map of 32 random bits onto `0..n`.
+        ((u128::from(draw) * u128::from(n)) >> 32) as u64
+    }
+
+    /// Whether an event of probability `threshold` / 2^32 happens, by the oracle.
+    pub(super) fn chance(&self, threshold: u64) -> bool {
+        threshold != 0 && u64::from(self.oracle.borrow_mut().next_u32()) < threshold
     }
 }
 

@@ -12,6 +12,9 @@
 //! simulation's timer handle, and avx-core's channels and locks work unchanged (they are
 //! executor-agnostic). Wake-ups must come from the simulated tasks and timers themselves: a
 //! thread outside the simulation that wakes a task races with the deadlock check.
+//! [`net::pipe`] is a scripted network: a duplex byte stream whose write sizes and delivery
+//! delays come from the same generator. [`Builder::spurious_wakeups`] injects wake-ups that
+//! no event caused.
 //!
 //! ```
 //! use avx_core::sim::{Sim, SimError};
@@ -34,10 +37,13 @@
 mod builder;
 mod error;
 mod handle;
+pub mod net;
 mod runner;
 mod scheduler;
 mod trace;
 
+#[cfg(all(test, not(loom)))]
+mod net_tests;
 #[cfg(all(test, not(loom)))]
 mod tests;
 

@@ -1,7 +1,7 @@
 //! `Sim`: the deterministic simulator's driving loop. Each step polls one task drawn by the
 //! oracle from the runnable set; when none is runnable the virtual clock jumps to a timer.
 
-use alloc::boxed::Box;
+use alloc::rc::Rc;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
@@ -16,7 +16,6 @@ use super::scheduler::{MainWaker, Shared, SimScheduler};
 use super::trace::Trace;
 use super::{Builder, SimError, SimHandle, TaskId};
 use crate::coop;
-use crate::oracle::Oracle;
 use crate::park::{Clock, Ticks};
 use crate::task::{JoinHandle, Notified};
 use crate::time::{self, Driver, ManualClock};
@@ -30,7 +29,6 @@ pub struct Sim {
     seed: u64,
     spurious_threshold: u64,
     max_steps: u64,
-    oracle: RefCell<Box<dyn Oracle>>,
     trace: RefCell<Trace>,
     driving: Cell<bool>,
 }
@@ -58,7 +56,8 @@ impl Sim {
     pub(super) fn from_builder(builder: Builder) -> Sim {
         let clock = ManualClock::new();
         let driver = Driver::new(clock.clone(), 1);
-        let handle = SimHandle { shared: Shared::new(), timer: driver.handle(), _not_send: PhantomData };
+        let oracle = Rc::new(RefCell::new(builder.oracle));
+        let handle = SimHandle { shared: Shared::new(), timer: driver.handle(), oracle, _not_send: PhantomData };
         Sim {
             handle,
             clock,
@@ -66,7 +65,6 @@ impl Sim {
             seed: builder.seed,
             spurious_threshold: builder.spurious_threshold,
             max_steps: builder.max_steps,
-            oracle: RefCell::new(builder.oracle),
             trace: RefCell::new(Trace::new(builder.record_polls)),
             driving: Cell::new(false),
         }
@@ -219,7 +217,7 @@ impl Sim {
         if choices == 0 {
             return None;
         }
-        let choice = self.draw(choices);
+        let choice = self.handle.draw(choices as u64) as usize;
         if choice == tasks {
             state.main_woken = false;
             return Some(Pick::Main);
@@ -230,24 +228,19 @@ impl Sim {
 
     /// With the configured probability, wakes one parked task that nothing woke.
     fn maybe_wake_spuriously(&self) {
-        if self.spurious_threshold == 0 || u64::from(self.oracle.borrow_mut().next_u32()) >= self.spurious_threshold {
+        if !self.handle.chance(self.spurious_threshold) {
             return;
         }
         let waker = {
             let state = self.handle.shared.state.lock();
-            let parked = state.parked.len();
-            (parked > 0).then(|| state.parked.values().nth(self.draw(parked)).cloned()).flatten()
+            match state.parked.len() {
+                0 => None,
+                parked => state.parked.values().nth(self.handle.draw(parked as u64) as usize).cloned(),
+            }
         };
         if let Some(waker) = waker {
             waker.wake();
         }
-    }
-
-    /// A number in `0..n` from the oracle.
-    fn draw(&self, n: usize) -> usize {
-        let draw = u64::from(self.oracle.borrow_mut().next_u32());
-        // Multiply-shift: an unbiased-enough map of 32 random bits onto `0..n`.
-        ((draw * n as u64) >> 32) as usize
     }
 
     /// Jumps the virtual clock to the next timer and fires what is due; `false` if no timer
