@@ -193,3 +193,23 @@ fn pause_on_a_multi_threaded_runtime_is_refused_clearly() {
     assert!(error.to_string().contains("needs a current-thread runtime"), "{error}");
     assert!(Runtime::builder().start_paused(true).build().is_err());
 }
+
+#[test]
+fn avx_std_time_inside_the_simulator_uses_its_virtual_clock() {
+    let rt = multi();
+    // Even where a runtime is current, a task of the simulator reads the simulator's clock.
+    let _runtime = rt.enter();
+    let sim = avx_std::sim::Sim::new(9);
+    let (start, end) = sim
+        .block_on(async {
+            let start = Instant::now();
+            time::sleep(Duration::from_secs(3600)).await;
+            let mut interval = time::interval(Duration::from_secs(60));
+            interval.tick().await;
+            interval.tick().await;
+            (start, Instant::now())
+        })
+        .unwrap();
+    assert_eq!(end.duration_since(start), Duration::from_secs(3660));
+    assert_eq!(sim.elapsed(), Duration::from_secs(3660));
+}

@@ -1,6 +1,7 @@
-//! Per-thread runtime context: which worker (if any) the current thread is, and the
-//! cooperative budget of the task it is polling. Thread-locals with `std`; without it, a
-//! global slot, or per-CPU storage that a multi-core integrator installs.
+//! Per-thread runtime context: which worker (if any) the current thread is, the timer
+//! handle its tasks use, and the cooperative budget of the task it is polling.
+//! Thread-locals with `std`; without it, a global slot, or per-CPU storage that a
+//! multi-core integrator installs.
 
 use core::ptr;
 use core::sync::atomic::{AtomicPtr, AtomicU8, Ordering::Relaxed};
@@ -10,6 +11,8 @@ use core::sync::atomic::{AtomicPtr, AtomicU8, Ordering::Relaxed};
 pub struct ContextSlot {
     scheduler: AtomicPtr<()>,
     worker: AtomicPtr<()>,
+    /// The `time::Handle` entered with [`enter_timer`], borrowed for the duration of that call.
+    timer: AtomicPtr<()>,
     budget: AtomicU8,
 }
 
@@ -19,6 +22,7 @@ impl ContextSlot {
         ContextSlot {
             scheduler: AtomicPtr::new(ptr::null_mut()),
             worker: AtomicPtr::new(ptr::null_mut()),
+            timer: AtomicPtr::new(ptr::null_mut()),
             budget: AtomicU8::new(crate::coop::UNCONSTRAINED),
         }
     }
@@ -97,6 +101,29 @@ pub(crate) fn current_worker(scheduler: *const ()) -> Option<*const ()> {
         let worker = slot.worker.load(Relaxed);
         (core::ptr::eq(slot.scheduler.load(Relaxed), scheduler) && !worker.is_null()).then_some(worker as *const ())
     })
+}
+
+/// Runs `f` with `timer` as this thread's current timer handle (what
+/// [`Handle::try_current`](crate::time::Handle::try_current) returns), restoring the previous
+/// one afterwards (even if `f` unwinds).
+pub(crate) fn enter_timer<R>(timer: &crate::time::Handle, f: impl FnOnce() -> R) -> R {
+    struct Restore(*mut ());
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            with_slot(|slot| slot.timer.store(self.0, Relaxed));
+        }
+    }
+    let entered = timer as *const crate::time::Handle as *mut ();
+    let _restore = Restore(with_slot(|slot| slot.timer.swap(entered, Relaxed)));
+    f()
+}
+
+/// A clone of the timer handle entered on this thread, if any.
+pub(crate) fn current_timer() -> Option<crate::time::Handle> {
+    let timer = with_slot(|slot| slot.timer.load(Relaxed)) as *const crate::time::Handle;
+    // SAFETY: a non-null pointer was stored by `enter_timer` on this thread (or CPU), from a
+    // reference that outlives that call, and is replaced by the previous value before it returns.
+    unsafe { timer.as_ref() }.cloned()
 }
 
 pub(crate) fn budget(slot: &ContextSlot) -> &AtomicU8 {

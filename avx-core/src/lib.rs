@@ -1,5 +1,5 @@
 //! avx-core: the `#![no_std]` heart of the avx async runtime.
-//! Tasks, the work-stealing scheduler, timers, sync and channels, generic over the `Park` trait.
+//! Tasks, the work-stealing scheduler, timers, sync, channels and a seeded simulator, over `Park`.
 #![no_std]
 #![warn(missing_docs)]
 
@@ -21,6 +21,7 @@ pub mod local;
 mod macros;
 pub mod oracle;
 pub mod park;
+pub mod sim;
 pub mod sync;
 pub mod task;
 pub mod time;

@@ -6,6 +6,7 @@
 pub mod io;
 pub mod net;
 pub mod runtime;
+pub use avx_core::sim;
 pub mod sync;
 pub mod task;
 pub mod time;

@@ -28,6 +28,7 @@
 //! slot before the timer itself (a few such steps at most); no task observes them.
 
 mod clock;
+mod current;
 mod driver;
 mod earliest;
 mod entry;

@@ -34,8 +34,12 @@ fn to_ticks(instant: std::time::Instant) -> Ticks {
 pub struct Instant(std::time::Instant);
 
 impl Instant {
-    /// The current time of the current runtime's clock (the real clock outside a runtime).
+    /// The current time of the current runtime's clock (the real clock outside a runtime,
+    /// the virtual clock inside `avx_std::sim`).
     pub fn now() -> Instant {
+        if let Some(timer) = avx_core::time::Handle::try_current() {
+            return Instant::from_ticks(timer.now());
+        }
         let ticks = crate::runtime::context::with_current(|handle| handle.time().now());
         match ticks {
             Ok(ticks) => Instant::from_ticks(ticks),

@@ -2,7 +2,8 @@
 //! paused time for tests (`pause`, `advance`, `Builder::start_paused`).
 //!
 //! Timers are armed in the wheel shard of the worker that creates them; any parked worker
-//! fires them. A sleep never completes before its deadline.
+//! fires them. A sleep never completes before its deadline. Inside an executor that enters
+//! its own timer handle (`avx_std::sim::Sim`), these functions use that executor's clock.
 
 mod clock;
 pub(crate) mod driver;
@@ -14,6 +15,7 @@ pub use futures::{Interval, Sleep, Timeout};
 
 use crate::runtime::context::{with_current, NO_RUNTIME};
 use crate::runtime::Handle;
+use avx_core::time::Handle as TimerHandle;
 use std::future::Future;
 use std::time::Duration;
 
@@ -26,12 +28,18 @@ fn with_runtime<R>(what: &str, f: impl FnOnce(&Handle) -> R) -> R {
     with_current(f).unwrap_or_else(|_| panic!("avx_std::time::{what}: {NO_RUNTIME}"))
 }
 
+/// The timer handle entered by the executor polling this task (the simulator's), else the
+/// current runtime's.
+fn timer_handle(what: &str) -> TimerHandle {
+    TimerHandle::try_current().unwrap_or_else(|| with_runtime(what, Handle::timer_handle))
+}
+
 /// Waits until `duration` has elapsed.
 ///
 /// # Panics
 /// Outside a runtime.
 pub fn sleep(duration: Duration) -> Sleep {
-    with_runtime("sleep", |handle| Sleep::new(handle.timer_handle().sleep(duration)))
+    Sleep::new(timer_handle("sleep").sleep(duration))
 }
 
 /// Waits until `deadline`.
@@ -39,7 +47,7 @@ pub fn sleep(duration: Duration) -> Sleep {
 /// # Panics
 /// Outside a runtime.
 pub fn sleep_until(deadline: Instant) -> Sleep {
-    with_runtime("sleep_until", |handle| Sleep::new(handle.timer_handle().sleep_until(deadline.into_ticks())))
+    Sleep::new(timer_handle("sleep_until").sleep_until(deadline.into_ticks()))
 }
 
 /// Runs `future` for at most `duration`: its output, or `Err(Elapsed)` (the future is
@@ -48,7 +56,7 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 /// # Panics
 /// Outside a runtime.
 pub fn timeout<F: Future>(duration: Duration, future: F) -> Timeout<F> {
-    with_runtime("timeout", |handle| Timeout::new(handle.timer_handle().timeout(duration, future)))
+    Timeout::new(timer_handle("timeout").timeout(duration, future))
 }
 
 /// As [`timeout`], with an absolute deadline.
@@ -56,7 +64,7 @@ pub fn timeout<F: Future>(duration: Duration, future: F) -> Timeout<F> {
 /// # Panics
 /// Outside a runtime.
 pub fn timeout_at<F: Future>(deadline: Instant, future: F) -> Timeout<F> {
-    with_runtime("timeout_at", |handle| Timeout::new(handle.timer_handle().timeout_at(deadline.into_ticks(), future)))
+    Timeout::new(timer_handle("timeout_at").timeout_at(deadline.into_ticks(), future))
 }
 
 /// Ticks every `period`, the first tick at once.
@@ -64,7 +72,7 @@ pub fn timeout_at<F: Future>(deadline: Instant, future: F) -> Timeout<F> {
 /// # Panics
 /// Outside a runtime, or if `period` is zero.
 pub fn interval(period: Duration) -> Interval {
-    with_runtime("interval", |handle| Interval::new(handle.timer_handle().interval(period)))
+    Interval::new(timer_handle("interval").interval(period))
 }
 
 /// Ticks every `period`, the first tick at `start`.
@@ -72,7 +80,7 @@ pub fn interval(period: Duration) -> Interval {
 /// # Panics
 /// Outside a runtime, or if `period` is zero.
 pub fn interval_at(start: Instant, period: Duration) -> Interval {
-    with_runtime("interval_at", |handle| Interval::new(handle.timer_handle().interval_at(start.into_ticks(), period)))
+    Interval::new(timer_handle("interval_at").interval_at(start.into_ticks(), period))
 }
 
 /// Stops the current runtime's clock: from now on it moves only through [`advance`], or by
