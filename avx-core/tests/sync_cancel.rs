@@ -16,7 +16,7 @@ fn semaphore_dropped_waiter_hands_its_grant_to_the_next() {
     second.pending();
     drop(held);
     assert!(first.woken());
-    drop(first); // woken (granted) but never polled again
+    drop(first); // woken but never polled again: the wake-up must reach the next waiter
     assert!(second.woken());
     drop(second.ready().unwrap());
     assert_eq!(sem.available_permits(), 1);
