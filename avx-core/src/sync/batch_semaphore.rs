@@ -11,14 +11,17 @@
 //! A front waiter that asks for more permits than are free gets priority at once and collects
 //! permits as they are released, so a large request is never starved by small ones.
 //!
-//! State word: `permits << 3 | HANDOFF | WAITERS | CLOSED`. `WAITERS` (the queue is not empty)
-//! and `HANDOFF` (a queued waiter has priority; the counter stays at zero) change only under the
-//! lock, and while `WAITERS` is set every release takes the lock, so a release racing with a
-//! waiter queueing itself or re-checking after a wake cannot be lost.
+//! State word: `permits << 4 | WOKEN | HANDOFF | WAITERS | CLOSED`. The flags change only under
+//! the lock: `WAITERS`, the queue is not empty; `HANDOFF`, a queued waiter has priority (the
+//! counter then stays at zero); `WOKEN`, a woken waiter has yet to poll. While `WAITERS` is set
+//! a release takes the lock, so it cannot be lost in a race with a waiter queueing itself or
+//! re-checking after a wake, with one exception: while `WOKEN` is set (and `HANDOFF` is not) it
+//! only adds its permits to the counter, because the woken waiter's own poll (or drop) will
+//! settle the queue against the counter as it is then, waking whoever the permits now cover.
 
 use core::future::Future;
 use core::pin::Pin;
-use core::task::{Context, Poll};
+use core::task::{Context, Poll, Waker};
 
 use crate::loom::{AtomicUsize, Mutex, Ordering::*};
 use crate::sync::wait_list::{WaitList, WaiterKey, WakeList};
@@ -26,7 +29,8 @@ use crate::sync::wait_list::{WaitList, WaiterKey, WakeList};
 const CLOSED: usize = 1;
 const WAITERS: usize = 2;
 const HANDOFF: usize = 4;
-const SHIFT: usize = 3;
+const WOKEN: usize = 8;
+const SHIFT: usize = 4;
 
 /// The largest number of permits a semaphore can hold (fits the state word on 32-bit targets).
 pub(crate) const MAX_PERMITS: usize = usize::MAX >> (SHIFT + 1);
@@ -64,6 +68,8 @@ struct Queue {
     list: WaitList<Waiter>,
     /// Queued waiters with priority; `HANDOFF` is set exactly while this is not zero.
     priority: usize,
+    /// Queued waiters woken and not polled since; `WOKEN` is only set while this is not zero.
+    woken: usize,
 }
 
 /// A counting semaphore without permit guards; callers release what they acquired.
@@ -77,7 +83,7 @@ impl RawSemaphore {
     /// A semaphore holding `permits`. Panics above [`MAX_PERMITS`].
     pub(crate) fn new(permits: usize) -> Self {
         assert!(permits <= MAX_PERMITS, "a semaphore holds at most {MAX_PERMITS} permits");
-        let waiters = Queue { list: WaitList::new(), priority: 0 };
+        let waiters = Queue { list: WaitList::new(), priority: 0, woken: 0 };
         Self { state: AtomicUsize::new(permits << SHIFT), waiters: Mutex::new(waiters) }
     }
 
@@ -120,7 +126,7 @@ impl RawSemaphore {
             return;
         }
         let mut current = self.state.load(Relaxed);
-        while current & WAITERS == 0 {
+        while current & WAITERS == 0 || current & (WOKEN | HANDOFF) == WOKEN {
             match self.state.compare_exchange_weak(current, current + (n << SHIFT), Release, Relaxed) {
                 Ok(_) => return,
                 Err(actual) => current = actual,
@@ -140,7 +146,8 @@ impl RawSemaphore {
         self.state.fetch_or(CLOSED, AcqRel);
         queue.list.detach_all(&mut wakes, |_| {});
         queue.priority = 0;
-        self.state.fetch_and(!(WAITERS | HANDOFF), AcqRel);
+        queue.woken = 0;
+        self.state.fetch_and(!(WAITERS | HANDOFF | WOKEN), AcqRel);
         drop(queue);
         wakes.wake_all();
     }
@@ -163,6 +170,9 @@ impl RawSemaphore {
                 if waiter.priority {
                     queue.priority -= 1;
                 }
+                if core::mem::take(&mut waiter.woken) {
+                    queue.woken -= 1;
+                }
                 queue.list.detach_front(wakes);
             }
         }
@@ -171,7 +181,7 @@ impl RawSemaphore {
 
     /// Puts `extra` permits back and brings the state word in line with the queue: `WAITERS`
     /// iff it is not empty; with priority waiters, `HANDOFF` and all free permits granted to
-    /// the front; otherwise the free permits' worth of front waiters woken.
+    /// the front; otherwise the free permits' worth of front waiters woken (and `WOKEN` then).
     fn settle(&self, queue: &mut Queue, mut extra: usize, wakes: &mut WakeList) {
         loop {
             let current = self.state.load(Acquire);
@@ -182,7 +192,7 @@ impl RawSemaphore {
                 WAITERS | HANDOFF
             } else {
                 WAITERS
-            };
+            } | if queue.woken > 0 { WOKEN } else { 0 };
             let kept = if flags & HANDOFF != 0 { 0 } else { free };
             let next = (current & CLOSED) | flags | (kept << SHIFT);
             if self.state.compare_exchange_weak(current, next, AcqRel, Acquire).is_err() {
@@ -196,6 +206,9 @@ impl RawSemaphore {
                 // Serving the priority waiters may end handoff mode: go round with the rest.
                 extra = Self::grant(queue, free, wakes);
             } else if !Self::wake_covered(queue, kept, wakes) {
+                if queue.woken > 0 && flags & WOKEN == 0 {
+                    self.state.fetch_or(WOKEN, AcqRel);
+                }
                 return;
             }
         }
@@ -220,6 +233,7 @@ impl RawSemaphore {
             free -= waiter.needed;
             if !waiter.woken {
                 waiter.woken = true;
+                queue.woken += 1;
                 queue.list.wake_in_place(key, wakes);
             }
             at_front = false;
@@ -263,9 +277,11 @@ impl RawSemaphore {
 
     /// A woken waiter's poll, under the lock: take its permits from the counter, or record
     /// that it was passed over (giving it priority after [`MAX_PASSES`]). True if served.
-    fn take_when_woken(&self, queue: &mut Queue, key: WaiterKey, wakes: &mut WakeList) -> bool {
+    fn take_when_woken(&self, queue: &mut Queue, key: WaiterKey, waker: &Waker, wakes: &mut WakeList) -> bool {
         let waiter = queue.list.data_mut(key);
         waiter.woken = false;
+        queue.woken -= 1;
+        let waiter = queue.list.data_mut(key);
         if self.try_acquire(waiter.needed).is_ok() {
             waiter.needed = 0;
             queue.list.release(key);
@@ -277,6 +293,9 @@ impl RawSemaphore {
             waiter.priority = true;
             queue.priority += 1;
         }
+        // Before settling: permits released meanwhile may cover this waiter again, and the
+        // wake-up that settling then sends must reach it.
+        queue.list.update_waker(key, waker);
         self.settle(queue, 0, wakes);
         false
     }
@@ -334,7 +353,7 @@ impl Acquire<'_> {
     ) -> Poll<Result<(), Closed>> {
         let semaphore = self.semaphore;
         if queue.list.is_queued(key) {
-            if queue.list.data_mut(key).woken && semaphore.take_when_woken(queue, key, wakes) {
+            if queue.list.data_mut(key).woken && semaphore.take_when_woken(queue, key, cx.waker(), wakes) {
                 self.key = None;
                 return Poll::Ready(Ok(()));
             }
@@ -360,8 +379,9 @@ impl Drop for Acquire<'_> {
         let mut wakes = WakeList::new();
         let mut queue = self.semaphore.waiters.lock();
         let (was_queued, waiter) = queue.list.release(key);
-        if was_queued && waiter.priority {
-            queue.priority -= 1;
+        if was_queued {
+            queue.priority -= usize::from(waiter.priority);
+            queue.woken -= usize::from(waiter.woken);
         }
         // Also runs with zero permits: it re-wakes whoever the dropped wake-up should now reach,
         // and clears `WAITERS` if the queue is left empty.

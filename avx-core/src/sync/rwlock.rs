@@ -5,11 +5,11 @@ use core::fmt;
 use core::ops::{Deref, DerefMut};
 
 use crate::loom::UnsafeCell;
-use crate::sync::batch_semaphore::RawSemaphore;
+use crate::sync::batch_semaphore::{RawSemaphore, MAX_PERMITS};
 use crate::sync::mutex::TryLockError;
 
 /// How many readers may hold the lock at once (also the writer's permit count).
-const MAX_READERS: usize = (u32::MAX >> 4) as usize;
+const MAX_READERS: usize = MAX_PERMITS;
 
 /// An async reader-writer lock. Requests are served in arrival order: once a writer queues,
 /// readers that come later wait behind it, so a stream of readers cannot starve a writer.
