@@ -96,6 +96,7 @@ impl RawSemaphore {
     }
 
     /// Takes `n` free permits now, unless a queued waiter has priority (handoff mode).
+    #[inline]
     pub(crate) fn try_acquire(&self, n: usize) -> Result<(), TryAcquire> {
         let mut current = self.state.load(Acquire);
         loop {
@@ -114,6 +115,7 @@ impl RawSemaphore {
 
     /// A future that resolves once `n` permits are held (or the semaphore closes).
     /// Panics if `n` exceeds [`MAX_PERMITS`].
+    #[inline]
     pub(crate) fn acquire(&self, n: usize) -> Acquire<'_> {
         assert!(n <= MAX_PERMITS, "cannot acquire more than {MAX_PERMITS} permits");
         Acquire { semaphore: self, permits: n, key: None }
@@ -121,6 +123,7 @@ impl RawSemaphore {
 
     /// Returns `n` permits: granted to waiters with priority first, otherwise to the counter,
     /// waking the waiters they cover.
+    #[inline]
     pub(crate) fn release(&self, n: usize) {
         if n == 0 {
             return;
@@ -132,6 +135,12 @@ impl RawSemaphore {
                 Err(actual) => current = actual,
             }
         }
+        self.release_slow(n);
+    }
+
+    /// [`RawSemaphore::release`] with waiters that need the queue looked at.
+    #[inline(never)]
+    fn release_slow(&self, n: usize) {
         let mut wakes = WakeList::new();
         let mut queue = self.waiters.lock();
         self.release_locked(&mut queue, n, &mut wakes);
@@ -314,16 +323,26 @@ pub(crate) struct Acquire<'a> {
 impl Future for Acquire<'_> {
     type Output = Result<(), Closed>;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        let semaphore = this.semaphore;
         if this.key.is_none() {
-            match semaphore.try_acquire(this.permits) {
+            match this.semaphore.try_acquire(this.permits) {
                 Ok(()) => return Poll::Ready(Ok(())),
                 Err(TryAcquire::Closed) => return Poll::Ready(Err(Closed)),
                 Err(TryAcquire::NoPermits) => {}
             }
         }
+        this.poll_slow(cx)
+    }
+}
+
+impl Acquire<'_> {
+    /// Poll when the permits were not free at once or the future is queued.
+    #[inline(never)]
+    fn poll_slow(&mut self, cx: &Context<'_>) -> Poll<Result<(), Closed>> {
+        let this = self;
+        let semaphore = this.semaphore;
         let mut wakes = WakeList::new();
         let mut queue = semaphore.waiters.lock();
         let outcome = match this.key {
@@ -341,9 +360,7 @@ impl Future for Acquire<'_> {
         wakes.wake_all();
         outcome
     }
-}
 
-impl Acquire<'_> {
     fn poll_queued(
         &mut self,
         queue: &mut Queue,
@@ -374,8 +391,18 @@ impl Acquire<'_> {
 }
 
 impl Drop for Acquire<'_> {
+    #[inline]
     fn drop(&mut self) {
-        let Some(key) = self.key.take() else { return };
+        if let Some(key) = self.key.take() {
+            self.leave(key);
+        }
+    }
+}
+
+impl Acquire<'_> {
+    /// Drop of a queued future.
+    #[inline(never)]
+    fn leave(&mut self, key: WaiterKey) {
         let mut wakes = WakeList::new();
         let mut queue = self.semaphore.waiters.lock();
         let (was_queued, waiter) = queue.list.release(key);
