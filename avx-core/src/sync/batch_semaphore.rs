@@ -12,12 +12,13 @@
 //! permits as they are released, so a large request is never starved by small ones.
 //!
 //! State word: `permits << 4 | WOKEN | HANDOFF | WAITERS | CLOSED`. The flags change only under
-//! the lock: `WAITERS`, the queue is not empty; `HANDOFF`, a queued waiter has priority (the
-//! counter then stays at zero); `WOKEN`, a woken waiter has yet to poll. While `WAITERS` is set
-//! a release takes the lock, so it cannot be lost in a race with a waiter queueing itself or
-//! re-checking after a wake, with one exception: while `WOKEN` is set (and `HANDOFF` is not) it
-//! only adds its permits to the counter, because the woken waiter's own poll (or drop) will
-//! settle the queue against the counter as it is then, waking whoever the permits now cover.
+//! the lock: `WAITERS`, the queue is not empty; `HANDOFF`, a queued waiter has priority (free
+//! permits are then taken only by the lock holder, who grants them to the front); `WOKEN`, a
+//! woken waiter has yet to poll. A release adds its permits to the counter and, if `WAITERS` is
+//! set, settles the queue under the lock, so it cannot be lost in a race with a waiter queueing
+//! itself or re-checking after a wake. One exception: while `WOKEN` is set (and `HANDOFF` is
+//! not) the add is all, because the woken waiter's own poll (or drop) will settle the queue
+//! against the counter as it is then, waking whoever the permits now cover.
 
 use core::future::Future;
 use core::pin::Pin;
@@ -128,22 +129,21 @@ impl RawSemaphore {
         if n == 0 {
             return;
         }
-        let mut current = self.state.load(Relaxed);
-        while current & WAITERS == 0 || current & (WOKEN | HANDOFF) == WOKEN {
-            match self.state.compare_exchange_weak(current, current + (n << SHIFT), Release, Relaxed) {
-                Ok(_) => return,
-                Err(actual) => current = actual,
-            }
+        // One wait-free add, even when the queue must be looked at: the slow path then settles
+        // the queue against a counter that already holds these permits (in handoff mode only
+        // the lock holder takes them out, granting them to the front).
+        let previous = self.state.fetch_add(n << SHIFT, AcqRel);
+        if previous & WAITERS != 0 && previous & (WOKEN | HANDOFF) != WOKEN {
+            self.release_slow();
         }
-        self.release_slow(n);
     }
 
-    /// [`RawSemaphore::release`] with waiters that need the queue looked at.
+    /// Second half of a [`RawSemaphore::release`] that found waiters to serve.
     #[inline(never)]
-    fn release_slow(&self, n: usize) {
+    fn release_slow(&self) {
         let mut wakes = WakeList::new();
         let mut queue = self.waiters.lock();
-        self.release_locked(&mut queue, n, &mut wakes);
+        self.settle(&mut queue, 0, &mut wakes);
         drop(queue);
         wakes.wake_all();
     }

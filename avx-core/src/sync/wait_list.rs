@@ -181,28 +181,36 @@ impl<D> WaitList<D> {
     }
 }
 
-/// Wakers collected under a lock and woken after it is released. Sixteen fit inline;
-/// more spill to the heap.
+/// Wakers collected under a lock and woken, in the order collected, after it is released.
+/// Eight fit inline; more spill to the heap.
 #[derive(Default)]
 pub(crate) struct WakeList {
-    inline: heapless::Vec<Waker, 16>,
+    inline: heapless::Deque<Waker, 8>,
     spilled: Vec<Waker>,
 }
 
 impl WakeList {
+    #[inline]
     pub(crate) fn new() -> Self {
         Self::default()
     }
 
     pub(crate) fn push(&mut self, waker: Waker) {
-        if let Err(waker) = self.inline.push(waker) {
+        if let Err(waker) = self.inline.push_back(waker) {
             self.spilled.push(waker);
         }
     }
 
-    /// Wakes everything collected. Call with no lock held.
-    pub(crate) fn wake_all(self) {
-        self.inline.into_iter().chain(self.spilled).for_each(Waker::wake);
+    /// Wakes everything collected, leaving the list empty. Call with no lock held. (Drains in
+    /// place: moving the list into a consuming call would copy the inline array each time.)
+    #[inline]
+    pub(crate) fn wake_all(&mut self) {
+        while let Some(waker) = self.inline.pop_front() {
+            waker.wake();
+        }
+        if !self.spilled.is_empty() {
+            self.spilled.drain(..).for_each(Waker::wake);
+        }
     }
 }
 
