@@ -23,6 +23,28 @@ fn semaphore_dropped_waiter_hands_its_grant_to_the_next() {
 }
 
 #[test]
+fn semaphore_passed_over_waiter_dropped_with_priority_leaves_the_fast_path_open() {
+    let sem = Semaphore::new(1);
+    let held = sem.try_acquire().unwrap();
+    let mut waiter = Manual::new(sem.acquire());
+    let mut next = Manual::new(sem.acquire());
+    waiter.pending();
+    next.pending();
+    drop(held);
+    assert!(waiter.woken());
+    let barger = sem.try_acquire().unwrap();
+    waiter.pending(); // passed over: it now has priority
+    assert!(sem.try_acquire().is_err());
+    drop(waiter);
+    // The release is handed to the next queued waiter, not lost with the dropped one.
+    drop(barger);
+    assert!(next.woken());
+    drop(next.ready().unwrap());
+    assert_eq!(sem.available_permits(), 1);
+    drop(sem.try_acquire().unwrap());
+}
+
+#[test]
 fn semaphore_dropped_waiter_at_every_stage_loses_nothing() {
     // Stage 0: never polled. 1: queued. 2: queued with a partial grant. 3: fully granted.
     for stage in 0..4 {
