@@ -16,10 +16,32 @@ fn semaphore_dropped_waiter_hands_its_grant_to_the_next() {
     second.pending();
     drop(held);
     assert!(first.woken());
-    drop(first); // woken (granted) but never polled again
+    drop(first); // woken but never polled again: the wake-up must reach the next waiter
     assert!(second.woken());
     drop(second.ready().unwrap());
     assert_eq!(sem.available_permits(), 1);
+}
+
+#[test]
+fn semaphore_passed_over_waiter_dropped_with_priority_leaves_the_fast_path_open() {
+    let sem = Semaphore::new(1);
+    let held = sem.try_acquire().unwrap();
+    let mut waiter = Manual::new(sem.acquire());
+    let mut next = Manual::new(sem.acquire());
+    waiter.pending();
+    next.pending();
+    drop(held);
+    assert!(waiter.woken());
+    let barger = sem.try_acquire().unwrap();
+    waiter.pending(); // passed over: it now has priority
+    assert!(sem.try_acquire().is_err());
+    drop(waiter);
+    // The release is handed to the next queued waiter, not lost with the dropped one.
+    drop(barger);
+    assert!(next.woken());
+    drop(next.ready().unwrap());
+    assert_eq!(sem.available_permits(), 1);
+    drop(sem.try_acquire().unwrap());
 }
 
 #[test]

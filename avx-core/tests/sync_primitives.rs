@@ -19,9 +19,8 @@ fn mutex_serves_waiters_in_arrival_order() {
         .collect();
     waiters.iter_mut().for_each(|w| w.pending());
     drop(guard);
-    // Only the first waiter was handed the lock; a newcomer cannot barge in.
+    // Only the first waiter is woken.
     assert!(waiters[0].woken() && !waiters[1].woken());
-    assert!(mutex.try_lock().is_err());
     // The last waiter is polled first but still waits its turn.
     waiters[2].pending();
     waiters[0].ready();
@@ -30,6 +29,29 @@ fn mutex_serves_waiters_in_arrival_order() {
     waiters[1].ready();
     waiters[2].ready();
     assert_eq!(*mutex.try_lock().unwrap(), [0, 1, 2]);
+}
+
+#[test]
+fn mutex_waiter_passed_over_once_is_handed_the_next_unlock() {
+    let mutex = Mutex::new(Vec::new());
+    let guard = mutex.try_lock().unwrap();
+    let mut waiter = Manual::new(async { mutex.lock().await.push("waiter") });
+    waiter.pending();
+    drop(guard);
+    assert!(waiter.woken());
+    // A running task may take the lock before the woken waiter runs...
+    let mut barger = mutex.try_lock().unwrap();
+    barger.push("barger");
+    waiter.pending();
+    drop(barger);
+    // ...but only once: the next unlock goes straight to the waiter, newcomers queue.
+    assert!(waiter.woken());
+    assert!(mutex.try_lock().is_err());
+    let mut late = Manual::new(async { mutex.lock().await.push("late") });
+    late.pending();
+    waiter.ready();
+    late.ready();
+    assert_eq!(*mutex.try_lock().unwrap(), ["barger", "waiter", "late"]);
 }
 
 #[test]

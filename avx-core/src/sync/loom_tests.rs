@@ -1,4 +1,5 @@
-//! Loom models of the semaphore (waiter queue, close, cancel while woken) and of `Notify`.
+//! Loom models of the semaphore (waiter queue, barging, handoff, close, cancel while woken)
+//! and of `Notify`, `OnceCell` and `RwLock`.
 //! Run: `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p avx-core --release --lib sync::loom`
 
 use core::future::Future;
@@ -85,7 +86,7 @@ fn semaphore_acquire_cancelled_while_woken_hands_the_permit_on() {
 }
 
 #[test]
-fn semaphore_cancelled_waiter_passes_its_grant_to_the_next_waiter() {
+fn semaphore_cancelled_waiter_passes_its_wake_up_to_the_next_waiter() {
     loom::model(|| {
         let sem = Arc::new(Semaphore::new(0));
         let patient = {
@@ -104,6 +105,66 @@ fn semaphore_cancelled_waiter_passes_its_grant_to_the_next_waiter() {
         // Completes only if the permit reached the patient waiter whatever the order.
         patient.join().unwrap();
         assert_eq!(sem.available_permits(), 1);
+    });
+}
+
+#[test]
+fn semaphore_woken_waiter_dropped_unpolled_passes_the_wake_on() {
+    loom::model(|| {
+        let sem = Arc::new(Semaphore::new(1));
+        let held = sem.try_acquire().unwrap();
+        let quitter = {
+            let sem = sem.clone();
+            // Queued, then dropped once woken (woken but not granted) without polling again.
+            thread::spawn(move || poll_then_drop(sem.acquire(), 1).map(drop).is_some())
+        };
+        let patient = {
+            let sem = sem.clone();
+            thread::spawn(move || drop(block_on(sem.acquire()).unwrap()))
+        };
+        drop(held);
+        quitter.join().unwrap();
+        // Completes only if the wake-up reached the patient waiter whatever the order.
+        patient.join().unwrap();
+        assert_eq!(sem.available_permits(), 1);
+        drop(sem.try_acquire().unwrap());
+    });
+}
+
+#[test]
+fn semaphore_barging_newcomer_and_passed_over_waiter_stay_exclusive() {
+    loom::model(|| {
+        let sem = Arc::new(Semaphore::new(1));
+        let inside = Arc::new(AtomicUsize::new(0));
+        let held = sem.try_acquire().unwrap();
+        let enter = |inside: &AtomicUsize| {
+            assert_eq!(inside.fetch_add(1, SeqCst), 0);
+            inside.fetch_sub(1, SeqCst);
+        };
+        let waiter = {
+            let (sem, inside) = (sem.clone(), inside.clone());
+            // Woken, possibly passed over by the barger (then given priority), then dropped
+            // after its second poll, holding the permit or not.
+            thread::spawn(move || {
+                if let Some(permit) = poll_then_drop(sem.acquire(), 2) {
+                    let _permit = permit.unwrap();
+                    enter(&inside);
+                }
+            })
+        };
+        let barger = {
+            let (sem, inside) = (sem.clone(), inside.clone());
+            thread::spawn(move || {
+                let _permit = block_on(sem.acquire()).unwrap();
+                enter(&inside);
+            })
+        };
+        drop(held);
+        waiter.join().unwrap();
+        barger.join().unwrap();
+        assert_eq!(sem.available_permits(), 1);
+        // No stale handoff state: the fast path works again.
+        drop(sem.try_acquire().unwrap());
     });
 }
 
@@ -214,18 +275,34 @@ fn rwlock_writer_and_reader_exclude_each_other() {
     });
 }
 
-/// Drives `future` on the current loom thread, waiting on a loom `Notify` between polls
-/// (loom's own `block_on` needs a feature this crate does not enable; thread unparks would
-/// also disturb a later `join`).
-pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
-    struct Wakeup(loom::sync::Notify);
-
-    impl alloc::task::Wake for Wakeup {
-        fn wake(self: alloc::sync::Arc<Self>) {
-            self.0.notify();
+/// Polls `future` up to `polls` times, waiting for a wake-up after each pending poll, and
+/// drops it if it is still pending then. Returns its output if it completed.
+fn poll_then_drop<F: Future>(future: F, polls: usize) -> Option<F::Output> {
+    let wakeup = alloc::sync::Arc::new(Wakeup(loom::sync::Notify::new()));
+    let waker = Waker::from(wakeup.clone());
+    let mut cx = Context::from_waker(&waker);
+    let mut future = pin!(future);
+    for _ in 0..polls {
+        if let core::task::Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return Some(output);
         }
+        wakeup.0.wait();
     }
+    None
+}
 
+/// A waker that signals a loom `Notify` (thread unparks would disturb a later `join`).
+struct Wakeup(loom::sync::Notify);
+
+impl alloc::task::Wake for Wakeup {
+    fn wake(self: alloc::sync::Arc<Self>) {
+        self.0.notify();
+    }
+}
+
+/// Drives `future` on the current loom thread, waiting on a loom `Notify` between polls
+/// (loom's own `block_on` needs a feature this crate does not enable).
+pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
     let wakeup = alloc::sync::Arc::new(Wakeup(loom::sync::Notify::new()));
     let waker = Waker::from(wakeup.clone());
     let mut cx = Context::from_waker(&waker);

@@ -1,5 +1,5 @@
 //! Async synchronization primitives: `Mutex`, `RwLock`, `Semaphore`, `Notify`, `Barrier`,
-//! `OnceCell`. Waker based, FIFO fair, cancel safe, independent of any executor.
+//! `OnceCell`. Waker based, starvation-free, cancel safe, independent of any executor.
 
 mod atomic_waker;
 mod barrier;

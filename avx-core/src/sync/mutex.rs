@@ -1,5 +1,5 @@
-//! `Mutex`: an async, FIFO-fair mutual-exclusion lock with borrowed and owned guards.
-//! Built on the one-permit semaphore, so waiting tasks are served in arrival order.
+//! `Mutex`: an async, starvation-free mutual-exclusion lock with borrowed and owned guards.
+//! Built on the one-permit semaphore: waiters in arrival order, bounded barging by running tasks.
 
 use core::fmt;
 use core::ops::{Deref, DerefMut};
@@ -9,8 +9,17 @@ use alloc::sync::Arc;
 use crate::loom::UnsafeCell;
 use crate::sync::batch_semaphore::RawSemaphore;
 
-/// An async mutex: `lock().await` suspends the task instead of blocking the thread, and
-/// waiters get the lock strictly in the order they asked for it.
+/// An async mutex: `lock().await` suspends the task instead of blocking the thread.
+///
+/// # Fairness
+///
+/// Waiting tasks are woken one at a time, in the order they called `lock`, and nobody starves.
+/// To keep a contended lock cheap, an unlock does not hand the lock to the woken task: it
+/// frees it, and a task that is running at that moment (one that is not queued) may take it
+/// first, instead of paying for a context switch. A queued task loses at most one such race:
+/// if it is woken and finds the lock taken, it gets priority, and from then on every unlock
+/// hands the lock directly to the queue's front, in arrival order, while newcomers (including
+/// `try_lock`) queue behind, until it has had the lock. Queued tasks never overtake each other.
 pub struct Mutex<T: ?Sized> {
     semaphore: RawSemaphore,
     data: UnsafeCell<T>,
@@ -66,14 +75,15 @@ impl<T> Mutex<T> {
 impl<T: ?Sized> Mutex<T> {
     /// Waits for the lock.
     ///
-    /// Cancel safe: a dropped `lock()` future leaves the queue, and if the lock had just been
-    /// handed to it, passes the lock on to the next waiter.
+    /// Cancel safe: a dropped `lock()` future leaves the queue; if it had been woken, the
+    /// wake-up passes to the next waiter, and if the lock had been handed to it, so does the lock.
     pub async fn lock(&self) -> MutexGuard<'_, T> {
         self.acquire().await;
         MutexGuard { lock: self }
     }
 
-    /// Takes the lock if it is free and nobody is waiting for it.
+    /// Takes the lock if it is free, unless a queued task has priority (see the type's
+    /// fairness notes).
     pub fn try_lock(&self) -> Result<MutexGuard<'_, T>, TryLockError> {
         self.semaphore.try_acquire(1).map_err(|_| TryLockError(()))?;
         Ok(MutexGuard { lock: self })
@@ -85,7 +95,7 @@ impl<T: ?Sized> Mutex<T> {
         OwnedMutexGuard { lock: self }
     }
 
-    /// Takes the lock of a shared mutex if it is free and nobody is waiting for it.
+    /// Takes the lock of a shared mutex if it is free, unless a queued task has priority.
     pub fn try_lock_owned(self: Arc<Self>) -> Result<OwnedMutexGuard<T>, TryLockError> {
         self.semaphore.try_acquire(1).map_err(|_| TryLockError(()))?;
         Ok(OwnedMutexGuard { lock: self })

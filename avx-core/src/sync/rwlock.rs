@@ -1,18 +1,22 @@
-//! `RwLock`: an async reader-writer lock with FIFO fairness, so writers are never starved.
+//! `RwLock`: an async reader-writer lock, starvation-free for readers and writers alike.
 //! A reader takes one semaphore permit, a writer takes all of them.
 
 use core::fmt;
 use core::ops::{Deref, DerefMut};
 
 use crate::loom::UnsafeCell;
-use crate::sync::batch_semaphore::RawSemaphore;
+use crate::sync::batch_semaphore::{RawSemaphore, MAX_PERMITS};
 use crate::sync::mutex::TryLockError;
 
 /// How many readers may hold the lock at once (also the writer's permit count).
-const MAX_READERS: usize = (u32::MAX >> 3) as usize;
+const MAX_READERS: usize = MAX_PERMITS;
 
-/// An async reader-writer lock. Requests are served in arrival order: once a writer queues,
-/// readers that come later wait behind it, so a stream of readers cannot starve a writer.
+/// An async reader-writer lock (a reader takes one permit of an inner semaphore, a writer all
+/// of them), with the fairness of [`crate::sync::Semaphore`]: requests are woken in arrival
+/// order; a running task may overtake a woken request at most once, after which the lock goes
+/// to the queue in order; and a writer that reaches the front while readers hold the lock
+/// collects their permits as they leave, with later readers queued behind it. So a stream of
+/// readers cannot starve a writer.
 pub struct RwLock<T: ?Sized> {
     semaphore: RawSemaphore,
     data: UnsafeCell<T>,
@@ -70,13 +74,13 @@ impl<T: ?Sized> RwLock<T> {
         RwLockWriteGuard { lock: self }
     }
 
-    /// Takes shared access if no writer holds or waits for the lock.
+    /// Takes shared access if no writer holds the lock and no queued request has priority.
     pub fn try_read(&self) -> Result<RwLockReadGuard<'_, T>, TryLockError> {
         self.semaphore.try_acquire(1).map_err(|_| TryLockError(()))?;
         Ok(RwLockReadGuard { lock: self })
     }
 
-    /// Takes exclusive access if nobody holds or waits for the lock.
+    /// Takes exclusive access if nobody holds the lock and no queued request has priority.
     pub fn try_write(&self) -> Result<RwLockWriteGuard<'_, T>, TryLockError> {
         self.semaphore.try_acquire(MAX_READERS).map_err(|_| TryLockError(()))?;
         Ok(RwLockWriteGuard { lock: self })

@@ -1,15 +1,24 @@
-//! `Semaphore`: a fair, async counting semaphore with borrowed and owned (`Arc`) permits.
-//! Waiters are served strictly in arrival order; a closed semaphore refuses new acquires.
+//! `Semaphore`: a starvation-free async counting semaphore with borrowed and owned permits.
+//! Waiters are woken in arrival order; a closed semaphore refuses new acquires.
 
 use core::fmt;
 
 use crate::sync::batch_semaphore::{RawSemaphore, TryAcquire, MAX_PERMITS};
 use alloc::sync::Arc;
 
-/// A counting semaphore whose permits are acquired asynchronously, first come first served.
+/// A counting semaphore whose permits are acquired asynchronously.
 ///
-/// A request for many permits at the front of the queue holds back later requests for fewer,
-/// so large requests are never starved.
+/// # Fairness
+///
+/// Waiting acquires are woken in the order they were made, as the released permits cover
+/// them, and nobody starves. A release does not hand its permits to the woken waiters: it
+/// frees them, and a task that is running at that moment (not queued) may take them first,
+/// which saves a context switch per release under contention. A queued acquire loses at most
+/// one such race: if it is woken and finds its permits taken, it gets priority, and from then
+/// on released permits go directly to the queue's front, in arrival order, while newcomers
+/// (including `try_acquire`) queue behind, until it is served. A request for more permits than
+/// are free gets priority as soon as it reaches the front and collects permits as they are
+/// released, so a large request is never starved by small ones.
 #[derive(Debug)]
 pub struct Semaphore {
     raw: RawSemaphore,
@@ -86,7 +95,8 @@ impl Semaphore {
         self.raw.available_permits()
     }
 
-    /// Adds `n` permits, serving queued waiters first.
+    /// Adds `n` permits, serving queued waiters with priority first and waking the ones the
+    /// rest cover.
     ///
     /// # Panics
     /// If the semaphore would hold more than [`Semaphore::MAX_PERMITS`] permits.
@@ -109,8 +119,8 @@ impl Semaphore {
 
     /// Waits for one permit.
     ///
-    /// Cancel safe: dropping the future gives any permit it was granted to the next waiter,
-    /// and it loses its place in the queue.
+    /// Cancel safe: dropping the future gives any permit it was granted, and a wake-up it had
+    /// not acted on, to the next waiter, and it loses its place in the queue.
     pub async fn acquire(&self) -> Result<SemaphorePermit<'_>, AcquireError> {
         self.acquire_many(1).await
     }
@@ -123,12 +133,12 @@ impl Semaphore {
         Ok(SemaphorePermit { semaphore: self, permits: n })
     }
 
-    /// Takes one permit if one is available now and nobody is queued.
+    /// Takes one permit if one is free now, unless a queued acquire has priority.
     pub fn try_acquire(&self) -> Result<SemaphorePermit<'_>, TryAcquireError> {
         self.try_acquire_many(1)
     }
 
-    /// Takes `n` permits if they are available now and nobody is queued.
+    /// Takes `n` permits if they are free now, unless a queued acquire has priority.
     pub fn try_acquire_many(&self, n: u32) -> Result<SemaphorePermit<'_>, TryAcquireError> {
         self.raw.try_acquire(n as usize)?;
         Ok(SemaphorePermit { semaphore: self, permits: n })

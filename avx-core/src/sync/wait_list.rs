@@ -85,10 +85,30 @@ impl<D> WaitList<D> {
         }
     }
 
-    /// The data of the first queued waiter.
-    pub(crate) fn front_mut(&mut self) -> Option<&mut D> {
-        let head = self.head;
-        (head != NIL).then(|| &mut self.slots[head].data)
+    /// The first queued waiter.
+    pub(crate) fn front(&self) -> Option<WaiterKey> {
+        (self.head != NIL).then_some(WaiterKey(self.head))
+    }
+
+    /// The waiter queued right behind `key` (which must be queued).
+    pub(crate) fn next(&self, key: WaiterKey) -> Option<WaiterKey> {
+        match self.slots[key.0].link {
+            Link::Queued { next, .. } if next != NIL => Some(WaiterKey(next)),
+            _ => None,
+        }
+    }
+
+    /// The data of a waiter that has not been released.
+    pub(crate) fn data_mut(&mut self, key: WaiterKey) -> &mut D {
+        &mut self.slots[key.0].data
+    }
+
+    /// Wakes a waiter without taking it out of the queue: its waker goes to `wakes` and the
+    /// slot keeps no waker until the owner polls again ([`WaitList::update_waker`]).
+    pub(crate) fn wake_in_place(&mut self, key: WaiterKey, wakes: &mut WakeList) {
+        if let Some(waker) = self.slots[key.0].waker.take() {
+            wakes.push(waker);
+        }
     }
 
     /// Takes the first waiter out of the queue, marks it woken and hands its waker to `wakes`.
@@ -161,28 +181,36 @@ impl<D> WaitList<D> {
     }
 }
 
-/// Wakers collected under a lock and woken after it is released. Sixteen fit inline;
-/// more spill to the heap.
+/// Wakers collected under a lock and woken, in the order collected, after it is released.
+/// Eight fit inline; more spill to the heap.
 #[derive(Default)]
 pub(crate) struct WakeList {
-    inline: heapless::Vec<Waker, 16>,
+    inline: heapless::Deque<Waker, 8>,
     spilled: Vec<Waker>,
 }
 
 impl WakeList {
+    #[inline]
     pub(crate) fn new() -> Self {
         Self::default()
     }
 
     pub(crate) fn push(&mut self, waker: Waker) {
-        if let Err(waker) = self.inline.push(waker) {
+        if let Err(waker) = self.inline.push_back(waker) {
             self.spilled.push(waker);
         }
     }
 
-    /// Wakes everything collected. Call with no lock held.
-    pub(crate) fn wake_all(self) {
-        self.inline.into_iter().chain(self.spilled).for_each(Waker::wake);
+    /// Wakes everything collected, leaving the list empty. Call with no lock held. (Drains in
+    /// place: moving the list into a consuming call would copy the inline array each time.)
+    #[inline]
+    pub(crate) fn wake_all(&mut self) {
+        while let Some(waker) = self.inline.pop_front() {
+            waker.wake();
+        }
+        if !self.spilled.is_empty() {
+            self.spilled.drain(..).for_each(Waker::wake);
+        }
     }
 }
 

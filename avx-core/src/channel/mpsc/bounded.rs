@@ -1,4 +1,4 @@
-//! The bounded mpsc channel: senders wait (in FIFO order) for room, which gives back-pressure.
+//! The bounded mpsc channel: senders wait for room (woken in arrival order), which gives back-pressure.
 //! `reserve` splits a send into a cancel-safe wait for room and an infallible write.
 
 use core::fmt;
