@@ -79,6 +79,7 @@ pub(crate) use no_std_slot::with_slot;
 
 /// Runs `f` with this thread registered as worker `worker` of `scheduler`, restoring the
 /// previous registration afterwards (even if `f` unwinds).
+#[cfg(any(feature = "std", test))]
 pub(crate) fn enter_worker<R>(scheduler: *const (), worker: *const (), f: impl FnOnce() -> R) -> R {
     struct Restore(*mut (), *mut ());
     impl Drop for Restore {
@@ -92,6 +93,33 @@ pub(crate) fn enter_worker<R>(scheduler: *const (), worker: *const (), f: impl F
     let _restore = with_slot(|slot| {
         Restore(slot.scheduler.swap(scheduler as *mut (), Relaxed), slot.worker.swap(worker as *mut (), Relaxed))
     });
+    f()
+}
+
+/// Without `std` the slot may be one global shared by every thread of control, so a worker
+/// registers only if the slot is free: a second worker running concurrently (on another CPU
+/// without a context provider) runs unregistered, its wake-ups take the global queue, and it
+/// never mistakes another worker's state for its own.
+#[cfg(not(any(feature = "std", test)))]
+pub(crate) fn enter_worker<R>(scheduler: *const (), worker: *const (), f: impl FnOnce() -> R) -> R {
+    use core::sync::atomic::Ordering::{AcqRel, Acquire};
+    struct Release;
+    impl Drop for Release {
+        fn drop(&mut self) {
+            with_slot(|slot| {
+                slot.scheduler.store(ptr::null_mut(), Relaxed);
+                slot.worker.store(ptr::null_mut(), Relaxed);
+            });
+        }
+    }
+    let registered = with_slot(|slot| {
+        let claimed = slot.worker.compare_exchange(ptr::null_mut(), worker as *mut (), AcqRel, Acquire).is_ok();
+        if claimed {
+            slot.scheduler.store(scheduler as *mut (), Relaxed);
+        }
+        claimed
+    });
+    let _release = registered.then_some(Release);
     f()
 }
 
