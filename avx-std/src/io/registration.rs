@@ -45,16 +45,9 @@ impl Source {
         &self,
         cx: &mut Context<'_>,
         interest: Interest,
-        mut op: impl FnMut(&Socket) -> Result<R, Errno>,
+        op: impl FnMut(&Socket) -> Result<R, Errno>,
     ) -> Poll<io::Result<R>> {
-        ready!(coop::poll_proceed(cx));
-        loop {
-            let event = ready!(self.poll_ready(cx, interest))?;
-            match op(&self.socket) {
-                Err(e) if e.is_would_block() => self.io.clear_readiness(event),
-                result => return Poll::Ready(result.map_err(os_error)),
-            }
-        }
+        self.poll_op(cx, interest, op, |_| false)
     }
 
     /// Like [`Source::poll_io`] for a byte-stream transfer of `len` bytes: a transfer that
@@ -66,18 +59,32 @@ impl Source {
         cx: &mut Context<'_>,
         interest: Interest,
         len: usize,
-        mut op: impl FnMut(&Socket) -> Result<usize, Errno>,
+        op: impl FnMut(&Socket) -> Result<usize, Errno>,
     ) -> Poll<io::Result<usize>> {
+        self.poll_op(cx, interest, op, |&n| n > 0 && n < len)
+    }
+
+    /// The loop behind both: `exhausted` says whether a successful result used up the
+    /// readiness it was attempted with.
+    fn poll_op<R>(
+        &self,
+        cx: &mut Context<'_>,
+        interest: Interest,
+        mut op: impl FnMut(&Socket) -> Result<R, Errno>,
+        exhausted: impl Fn(&R) -> bool,
+    ) -> Poll<io::Result<R>> {
         ready!(coop::poll_proceed(cx));
         loop {
             let event = ready!(self.poll_ready(cx, interest))?;
             match op(&self.socket) {
-                Ok(n) if n > 0 && n < len => {
-                    self.io.clear_readiness(event);
-                    return Poll::Ready(Ok(n));
+                Ok(value) => {
+                    if exhausted(&value) {
+                        self.io.clear_readiness(event);
+                    }
+                    return Poll::Ready(Ok(value));
                 }
                 Err(e) if e.is_would_block() => self.io.clear_readiness(event),
-                result => return Poll::Ready(result.map_err(os_error)),
+                Err(e) => return Poll::Ready(Err(os_error(e))),
             }
         }
     }
