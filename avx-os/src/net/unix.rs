@@ -6,8 +6,8 @@ use alloc::vec::Vec;
 use avx_core::RawSource;
 
 use super::{Addr, Domain, Shutdown, Type};
-use crate::sys::os::net as sys;
 use crate::sys::os::close;
+use crate::sys::os::net as sys;
 use crate::sys::sockaddr::{SockAddr, SockAddrBuf, AF_INET, AF_INET6, AF_UNIX};
 use crate::sys::Errno;
 
