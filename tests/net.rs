@@ -269,3 +269,20 @@ fn tcp_socket_sets_the_backlog_and_binds_a_client_to_a_chosen_address() {
         assert_eq!(peer, client_addr);
     });
 }
+
+#[test]
+fn readiness_api_waits_then_try_read_and_try_write_do_not() {
+    runtime().block_on(async {
+        let (a, b) = UnixStream::pair().unwrap();
+        let mut buf = [0u8; 16];
+        assert_eq!(b.try_read(&mut buf).unwrap_err().kind(), io::ErrorKind::WouldBlock);
+        let reader = avx_std::spawn(async move {
+            b.readable().await.unwrap();
+            let n = b.try_read(&mut buf).unwrap();
+            buf[..n].to_vec()
+        });
+        a.writable().await.unwrap();
+        assert_eq!(a.try_write(b"ready").unwrap(), 5);
+        assert_eq!(reader.await.unwrap(), b"ready");
+    });
+}

@@ -103,6 +103,16 @@ impl ScheduledIo {
         Poll::Pending
     }
 
+    /// The readiness matching `interest` right now, without registering a waker (for
+    /// `try_read`-style calls that must not wait).
+    pub fn ready_event(&self, interest: Interest) -> Result<Option<ReadyEvent>, DriverGone> {
+        let state = self.state.load(Ordering::Acquire);
+        if state & SHUTDOWN != 0 {
+            return Err(DriverGone);
+        }
+        Ok(Self::event_for(state, interest))
+    }
+
     /// Clears the readable/writable bits of `event` unless newer readiness arrived since it
     /// was observed (then the bits stay so the next poll sees the new event). Closed and
     /// error bits are never cleared.

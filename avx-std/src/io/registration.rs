@@ -23,6 +23,10 @@ pub(crate) fn os_error(errno: Errno) -> io::Error {
     io::Error::from(avx_core::io::Error::from(errno))
 }
 
+fn driver_gone() -> io::Error {
+    io::Error::from(avx_core::io::Error::new(ErrorKind::DriverGone))
+}
+
 impl Source {
     /// Registers `socket` (for both directions, edge-triggered) with the current runtime.
     pub(crate) fn new(socket: Socket) -> io::Result<Source> {
@@ -89,9 +93,27 @@ impl Source {
         }
     }
 
+    /// Runs `op` once if the source is ready for `interest`; `WouldBlock` (and the readiness
+    /// forgotten, so the next wait really waits) if it is not.
+    pub(crate) fn try_io<R>(&self, interest: Interest, op: impl FnOnce(&Socket) -> Result<R, Errno>) -> io::Result<R> {
+        let event = self.io.ready_event(interest).map_err(|_| driver_gone())?;
+        let Some(event) = event else { return Err(io::ErrorKind::WouldBlock.into()) };
+        op(&self.socket).map_err(|e| {
+            if e.is_would_block() {
+                self.io.clear_readiness(event);
+            }
+            os_error(e)
+        })
+    }
+
+    /// Waits until the source is ready for `interest` (readiness is kept for the next call).
+    pub(crate) async fn ready(&self, interest: Interest) -> io::Result<()> {
+        poll_fn(|cx| self.poll_ready(cx, interest)).await.map(drop)
+    }
+
     /// Waits for readiness (an error once the runtime has shut down).
     pub(crate) fn poll_ready(&self, cx: &mut Context<'_>, interest: Interest) -> Poll<io::Result<ReadyEvent>> {
-        self.io.poll_ready(cx, interest).map_err(|_| io::Error::from(avx_core::io::Error::new(ErrorKind::DriverGone)))
+        self.io.poll_ready(cx, interest).map_err(|_| driver_gone())
     }
 
     /// Forgets readiness observed in `event` (after an operation said "would block").

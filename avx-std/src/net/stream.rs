@@ -84,7 +84,58 @@ impl Stream {
     pub(crate) async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.source.io(Interest::READABLE, |s| s.peek(buf)).await
     }
+
+    pub(crate) async fn ready(&self, interest: Interest) -> io::Result<()> {
+        self.source.ready(interest).await
+    }
+
+    pub(crate) fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.source.try_io(Interest::READABLE, |s| s.read(buf))
+    }
+
+    pub(crate) fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+        self.source.try_io(Interest::WRITABLE, |s| s.write(buf))
+    }
 }
+
+/// The methods `TcpStream` and `UnixStream` share, on a type with a `stream: Stream` field.
+macro_rules! impl_stream_methods {
+    ($ty:ident) => {
+        impl $ty {
+            /// Reads without consuming: the next read returns the same bytes.
+            pub async fn peek(&self, buf: &mut [u8]) -> std::io::Result<usize> {
+                self.stream.peek(buf).await
+            }
+
+            /// Waits until the stream is readable (data, end of stream or an error), for use
+            /// with [`Self::try_read`].
+            pub async fn readable(&self) -> std::io::Result<()> {
+                self.stream.ready(avx_core::Interest::READABLE).await
+            }
+
+            /// Waits until the stream is writable, for use with [`Self::try_write`].
+            pub async fn writable(&self) -> std::io::Result<()> {
+                self.stream.ready(avx_core::Interest::WRITABLE).await
+            }
+
+            /// Reads what is available now without waiting; `WouldBlock` if nothing is.
+            pub fn try_read(&self, buf: &mut [u8]) -> std::io::Result<usize> {
+                self.stream.try_read(buf)
+            }
+
+            /// Writes what fits now without waiting; `WouldBlock` if nothing does.
+            pub fn try_write(&self, buf: &[u8]) -> std::io::Result<usize> {
+                self.stream.try_write(buf)
+            }
+
+            /// Splits into a read half and a write half that can move to different tasks.
+            pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+                crate::net::stream::into_split(self)
+            }
+        }
+    };
+}
+pub(crate) use impl_stream_methods;
 
 /// Implements `AsyncRead`/`AsyncWrite` for a type whose `stream()` is a [`Stream`].
 macro_rules! impl_stream_io {

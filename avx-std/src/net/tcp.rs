@@ -3,7 +3,7 @@
 
 use super::addr::{first_success, resolve, ToSocketAddrs};
 use super::listener::Acceptor;
-use super::stream::{self, impl_stream_io, AsStream, Stream};
+use super::stream::{self, impl_stream_io, impl_stream_methods, AsStream, Stream};
 use crate::io::registration::os_error;
 use avx_os::net::{Addr, Domain};
 use std::fmt;
@@ -90,16 +90,6 @@ impl TcpStream {
     pub fn nodelay(&self) -> io::Result<bool> {
         self.stream.socket().nodelay().map_err(os_error)
     }
-
-    /// Reads without consuming: the next read returns the same bytes.
-    pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.stream.peek(buf).await
-    }
-
-    /// Splits into a read half and a write half that can move to different tasks.
-    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
-        stream::into_split(self)
-    }
 }
 
 impl AsStream for TcpStream {
@@ -109,6 +99,7 @@ impl AsStream for TcpStream {
 }
 
 impl_stream_io!(TcpStream);
+impl_stream_methods!(TcpStream);
 impl_stream_io!(&TcpStream);
 
 impl fmt::Debug for TcpListener {

@@ -2,7 +2,7 @@
 //! paths (or unnamed, for `pair`), with the same reading, writing and splitting as TCP.
 
 use super::listener::Acceptor;
-use super::stream::{self, impl_stream_io, AsStream, Stream};
+use super::stream::{self, impl_stream_io, impl_stream_methods, AsStream, Stream};
 use crate::io::registration::os_error;
 use avx_os::net::{Addr, Domain, Socket, Type};
 use std::ffi::OsStr;
@@ -105,16 +105,6 @@ impl UnixStream {
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         SocketAddr::from_os(self.stream.socket().peer_addr().map_err(os_error)?)
     }
-
-    /// Reads without consuming.
-    pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.stream.peek(buf).await
-    }
-
-    /// Splits into a read half and a write half that can move to different tasks.
-    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
-        stream::into_split(self)
-    }
 }
 
 impl AsStream for UnixStream {
@@ -124,6 +114,7 @@ impl AsStream for UnixStream {
 }
 
 impl_stream_io!(UnixStream);
+impl_stream_methods!(UnixStream);
 impl_stream_io!(&UnixStream);
 
 impl fmt::Debug for UnixListener {
