@@ -286,3 +286,30 @@ fn readiness_api_waits_then_try_read_and_try_write_do_not() {
         assert_eq!(reader.await.unwrap(), b"ready");
     });
 }
+
+#[test]
+fn sockets_move_between_std_and_avx_both_ways() {
+    runtime().block_on(async {
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let listener = TcpListener::from_std(std_listener).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let std_client = std::net::TcpStream::connect(addr).unwrap();
+        let mut client = TcpStream::from_std(std_client).unwrap();
+        let (server_side, _) = listener.accept().await.unwrap();
+        client.write_all(b"from std").await.unwrap();
+        // Back to std: deregistered, still nonblocking, and the bytes are there.
+        let std_server = server_side.into_std().unwrap();
+        std_server.set_nonblocking(false).unwrap();
+        let mut got = [0u8; 8];
+        std::io::Read::read_exact(&mut &std_server, &mut got).unwrap();
+        assert_eq!(&got, b"from std");
+        assert_eq!(listener.into_std().unwrap().local_addr().unwrap(), addr);
+
+        let udp = UdpSocket::from_std(std::net::UdpSocket::bind("127.0.0.1:0").unwrap()).unwrap();
+        let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        peer.send_to(b"dgram", udp.local_addr().unwrap()).unwrap();
+        let mut buf = [0u8; 8];
+        assert_eq!(udp.recv_from(&mut buf).await.unwrap(), (5, peer.local_addr().unwrap()));
+        assert_eq!(udp.into_std().unwrap().local_addr().unwrap().ip(), peer.local_addr().unwrap().ip());
+    });
+}

@@ -64,6 +64,22 @@ impl Socket {
         Ok((Socket { fd: a }, Socket { fd: b }))
     }
 
+    /// Takes ownership of an open socket, e.g. one made with std or another library. The caller
+    /// makes it nonblocking first.
+    ///
+    /// # Safety
+    /// `raw` must be an open socket that nothing else closes: this `Socket` closes it on drop.
+    pub unsafe fn from_raw(raw: RawSource) -> Socket {
+        Socket { fd: raw.0 as i32 }
+    }
+
+    /// Gives up ownership without closing: the caller now owns the socket.
+    pub fn into_raw(self) -> RawSource {
+        let raw = self.raw();
+        core::mem::forget(self);
+        raw
+    }
+
     /// The descriptor, for registering with the reactor.
     pub fn raw(&self) -> RawSource {
         RawSource(self.fd as usize)

@@ -52,6 +52,22 @@ impl Socket {
         Ok(Socket { socket: sys::socket(family, ty)? })
     }
 
+    /// Takes ownership of an open socket, e.g. one made with std or another library. The caller
+    /// makes it nonblocking first.
+    ///
+    /// # Safety
+    /// `raw` must be an open socket that nothing else closes: this `Socket` closes it on drop.
+    pub unsafe fn from_raw(raw: RawSource) -> Socket {
+        Socket { socket: raw.0 }
+    }
+
+    /// Gives up ownership without closing: the caller now owns the socket.
+    pub fn into_raw(self) -> RawSource {
+        let raw = self.raw();
+        core::mem::forget(self);
+        raw
+    }
+
     /// The socket handle, for registering with the reactor.
     pub fn raw(&self) -> RawSource {
         RawSource(self.socket)

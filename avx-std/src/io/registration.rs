@@ -8,6 +8,8 @@ use avx_os::net::Socket;
 use avx_os::{Errno, OsRegistry};
 use std::future::poll_fn;
 use std::io;
+use std::mem::ManuallyDrop;
+use std::ptr;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
@@ -41,6 +43,19 @@ impl Source {
 
     pub(crate) fn socket(&self) -> &Socket {
         &self.socket
+    }
+
+    /// Deregisters and hands the socket back (for `into_std`).
+    pub(crate) fn into_socket(self) -> Socket {
+        let _ = self.registry.deregister(self.socket.raw(), self.token);
+        let this = ManuallyDrop::new(self);
+        // SAFETY: `this` is never used or dropped again, so each field is read out exactly
+        // once: the ones not returned are dropped here, the socket moves to the caller.
+        unsafe {
+            drop(ptr::read(&this.io));
+            drop(ptr::read(&this.registry));
+            ptr::read(&this.socket)
+        }
     }
 
     /// Runs `op` until it does not return "would block", waiting for `interest` in between.

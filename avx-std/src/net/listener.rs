@@ -37,7 +37,17 @@ impl Acceptor {
     /// Listens on an already bound socket.
     pub(crate) fn listen(socket: Socket, backlog: i32) -> io::Result<Acceptor> {
         socket.listen(backlog).map_err(os)?;
+        Acceptor::from_socket(socket)
+    }
+
+    /// Registers a socket that is already listening.
+    pub(crate) fn from_socket(socket: Socket) -> io::Result<Acceptor> {
         Ok(Acceptor { source: Source::new(socket)?, backoff_ms: AtomicU32::new(0) })
+    }
+
+    /// Deregisters and hands the listening socket back.
+    pub(crate) fn into_socket(self) -> Socket {
+        self.source.into_socket()
     }
 
     pub(crate) fn socket(&self) -> &Socket {

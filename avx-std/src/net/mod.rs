@@ -3,6 +3,7 @@
 
 mod addr;
 mod listener;
+mod std_conv;
 mod stream;
 pub mod tcp;
 mod tcp_socket;

@@ -64,6 +64,10 @@ impl Stream {
         self.source.socket()
     }
 
+    pub(crate) fn into_socket(self) -> Socket {
+        self.source.into_socket()
+    }
+
     pub(crate) fn poll_read(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<Result<usize, CoreError>> {
         self.source.poll_transfer(cx, Interest::READABLE, buf.len(), |s| s.read(buf)).map_err(CoreError::from)
     }

@@ -3,6 +3,7 @@
 
 use super::addr::{first_success, resolve, ToSocketAddrs};
 use super::listener::Acceptor;
+use super::std_conv;
 use super::stream::{self, impl_stream_io, impl_stream_methods, AsStream, Stream};
 use crate::io::registration::os_error;
 use avx_os::net::{Addr, Domain};
@@ -58,6 +59,18 @@ impl TcpListener {
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         inet(self.acceptor.socket().local_addr().map_err(os_error)?)
     }
+
+    /// Takes over a listening std socket (e.g. one configured with socket2). Needs a
+    /// current runtime.
+    pub fn from_std(listener: std::net::TcpListener) -> io::Result<TcpListener> {
+        listener.set_nonblocking(true)?;
+        Ok(TcpListener { acceptor: Acceptor::from_socket(std_conv::from_std(listener))? })
+    }
+
+    /// Hands the socket back to std, deregistered (still nonblocking).
+    pub fn into_std(self) -> io::Result<std::net::TcpListener> {
+        Ok(std_conv::into_std(self.acceptor.into_socket()))
+    }
 }
 
 impl TcpStream {
@@ -69,6 +82,17 @@ impl TcpStream {
             Ok(TcpStream { stream })
         })
         .await
+    }
+
+    /// Takes over a connected std stream. Needs a current runtime.
+    pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
+        stream.set_nonblocking(true)?;
+        Ok(TcpStream { stream: Stream::from_socket(std_conv::from_std(stream))? })
+    }
+
+    /// Hands the connection back to std, deregistered (still nonblocking).
+    pub fn into_std(self) -> io::Result<std::net::TcpStream> {
+        Ok(std_conv::into_std(self.stream.into_socket()))
     }
 
     /// The address of the peer.

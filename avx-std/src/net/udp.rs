@@ -2,6 +2,7 @@
 //! peer. All methods take `&self`, so one socket can be shared by several tasks in an `Arc`.
 
 use super::addr::{first_success, resolve, ToSocketAddrs};
+use super::std_conv;
 use super::tcp::inet;
 use crate::io::registration::{os_error, Source};
 use avx_core::Interest;
@@ -58,6 +59,17 @@ impl UdpSocket {
     /// Receives one datagram from the connected peer.
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.source.io(Interest::READABLE, |s| s.read(buf)).await
+    }
+
+    /// Takes over a bound std UDP socket. Needs a current runtime.
+    pub fn from_std(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
+        socket.set_nonblocking(true)?;
+        Ok(UdpSocket { source: Source::new(std_conv::from_std(socket))? })
+    }
+
+    /// Hands the socket back to std, deregistered (still nonblocking).
+    pub fn into_std(self) -> io::Result<std::net::UdpSocket> {
+        Ok(std_conv::into_std(self.source.into_socket()))
     }
 
     /// The address the socket is bound to.
