@@ -7,7 +7,7 @@ use crate::deque::{Local, CAPACITY};
 use crate::inject::Inject;
 use crate::oracle::Oracle;
 use crate::park::{Park, Unpark};
-use core::cell::{Cell, RefCell};
+use core::cell::{Cell, RefCell, RefMut};
 use core::time::Duration;
 
 /// One worker of a multi-threaded executor; `run` it on its own thread.
@@ -190,8 +190,16 @@ impl<U: Unpark> WorkerCx<U> {
         core.is_searching = notified;
         // The reactor may have woken a batch of tasks into our queue: now that we are off
         // the idle list, let a sleeping worker share them.
-        let queued = core.local.len() + usize::from(shared.remotes[index].lifo.is_occupied());
-        if !notified && queued > 1 {
+        self.share_surplus(core);
+    }
+
+    /// Wakes a sleeping worker to steal when this worker holds more than its next task and is
+    /// neither searching (a searcher already notified others) nor parked (the notifier could
+    /// pick this very worker while it still counts as idle).
+    fn share_surplus(&self, core: RefMut<'_, Core<U>>) {
+        let shared = self.shared();
+        let queued = core.local.len() + usize::from(shared.remotes[core.index].lifo.is_occupied());
+        if !core.is_searching && queued > 1 && !self.parked.get() {
             drop(core);
             shared.notify_parked();
         }
@@ -210,11 +218,7 @@ impl<U: Unpark> WorkerCx<U> {
         } else if let Some(displaced) = lifo.replace(task) {
             core.local.push_back(displaced, &shared.overflow);
         }
-        let queued = core.local.len() + usize::from(lifo.is_occupied());
-        if !core.is_searching && queued > 1 && !self.parked.get() {
-            drop(core);
-            shared.notify_parked();
-        }
+        self.share_surplus(core);
         Ok(())
     }
 }

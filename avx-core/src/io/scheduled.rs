@@ -77,22 +77,14 @@ impl ScheduledIo {
     /// waker among the waiters of that direction and returns `Pending`. Every waiter is
     /// woken by the next matching readiness.
     pub fn poll_ready(&self, cx: &mut Context<'_>, interest: Interest) -> Poll<Result<ReadyEvent, DriverGone>> {
-        let state = self.state.load(Ordering::Acquire);
-        if state & SHUTDOWN != 0 {
-            return Poll::Ready(Err(DriverGone));
-        }
-        if let Some(ev) = Self::event_for(state, interest) {
-            return Poll::Ready(Ok(ev));
+        if let Some(done) = self.ready_event(interest).transpose() {
+            return Poll::Ready(done);
         }
         let mut waiters = self.waiters.lock();
         // Re-check under the lock: set_readiness updates the word before taking the lock,
         // so either we see its readiness here or it sees our waker.
-        let state = self.state.load(Ordering::Acquire);
-        if state & SHUTDOWN != 0 {
-            return Poll::Ready(Err(DriverGone));
-        }
-        if let Some(ev) = Self::event_for(state, interest) {
-            return Poll::Ready(Ok(ev));
+        if let Some(done) = self.ready_event(interest).transpose() {
+            return Poll::Ready(done);
         }
         if interest.is_readable() {
             waiters.reader.insert(cx.waker());

@@ -1,7 +1,7 @@
 //! Accepting connections, shared by the TCP and Unix listeners: wait for readability, accept,
 //! and back off when the process is out of file descriptors instead of spinning.
 
-use crate::io::registration::Source;
+use crate::io::registration::{os_error, Source};
 use avx_core::Interest;
 use avx_os::net::{Addr, Domain, Socket, Type};
 use std::io;
@@ -25,18 +25,18 @@ pub(crate) struct Acceptor {
 impl Acceptor {
     /// Binds a new stream socket to `addr` and listens on it with the largest backlog.
     pub(crate) fn bind(domain: Domain, addr: &Addr) -> io::Result<Acceptor> {
-        let socket = Socket::new(domain, Type::Stream).map_err(os)?;
+        let socket = Socket::new(domain, Type::Stream).map_err(os_error)?;
         if domain != Domain::Unix {
             // Lets a restarted server bind while old connections sit in TIME_WAIT.
-            socket.set_reuse_address(true).map_err(os)?;
+            socket.set_reuse_address(true).map_err(os_error)?;
         }
-        socket.bind(addr).map_err(os)?;
+        socket.bind(addr).map_err(os_error)?;
         Acceptor::listen(socket, MAX_BACKLOG)
     }
 
     /// Listens on an already bound socket.
     pub(crate) fn listen(socket: Socket, backlog: i32) -> io::Result<Acceptor> {
-        socket.listen(backlog).map_err(os)?;
+        socket.listen(backlog).map_err(os_error)?;
         Acceptor::from_socket(socket)
     }
 
@@ -72,10 +72,6 @@ impl Acceptor {
         }
         result
     }
-}
-
-fn os(errno: avx_os::Errno) -> io::Error {
-    crate::io::registration::os_error(errno)
 }
 
 fn is_descriptor_exhaustion(e: &io::Error) -> bool {

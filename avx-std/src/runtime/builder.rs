@@ -247,7 +247,7 @@ fn started_worker(
 
 /// The runtime's OS reactor (epoll, kqueue or IOCP).
 fn new_io_driver() -> io::Result<Arc<IoDriver>> {
-    IoDriver::new().map_err(|errno| io::Error::from(avx_core::io::Error::from(errno)))
+    IoDriver::new().map_err(crate::io::registration::os_error)
 }
 
 fn default_worker_threads() -> usize {
