@@ -1,7 +1,11 @@
 //! avx-std: the avx async runtime for ordinary applications.
 //! `Runtime`, `spawn`, `block_on`, tasks, TCP/UDP/Unix sockets and async I/O, timers, sync
-//! primitives and channels, `join!`/`select!`.
+//! primitives and channels, `join!`/`select!`, and the `#[main]`/`#[test]` attributes.
 #![warn(missing_docs)]
+
+// `#[avx_std::main]`/`#[avx_std::test]` expand to `::avx_std::..` paths; this makes those
+// resolve inside avx-std itself too.
+extern crate self as avx_std;
 
 pub mod io;
 pub mod net;
@@ -11,7 +15,8 @@ pub mod sync;
 pub mod task;
 pub mod time;
 
-pub use avx_core::{join, pin, select};
+pub use avx_core::{join, pin, select, try_join};
+pub use avx_macros::{main, test};
 pub use runtime::{Builder, Handle, Runtime};
 pub use task::spawn;
 

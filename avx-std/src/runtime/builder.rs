@@ -168,6 +168,11 @@ impl Builder {
         self
     }
 
+    /// The I/O driver is always on; kept so code written for tokio's builder compiles.
+    pub fn enable_io(&mut self) -> &mut Self {
+        self
+    }
+
     /// Builds the runtime, starting its worker threads.
     pub fn build(&mut self) -> io::Result<Runtime> {
         let blocking = BlockingPool::new(PoolConfig {
