@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the script
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scope  # noqa: E402
 

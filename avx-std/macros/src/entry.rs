@@ -4,7 +4,7 @@
 use crate::args::{self, Config, Flavor, Kind};
 use crate::manifest;
 use crate::tokens::{is_ident, is_punct, template, Error};
-use proc_macro::{Delimiter, Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
+use proc_macro::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
 
 /// Expands the attribute. A bad item comes back unchanged plus the error; bad arguments
 /// give the expansion with default arguments plus the error, so that the error is the only
@@ -51,13 +51,9 @@ fn check_item(item: ItemFn, kind: Kind) -> Result<ItemFn, Error> {
     Ok(item)
 }
 
-/// `::name` at the call site.
+/// `::name`, resolved at the call site like a path the user wrote.
 fn path_of(name: &str) -> TokenStream {
-    let span = Span::call_site();
-    let mut colons = [Punct::new(':', Spacing::Joint), Punct::new(':', Spacing::Alone)];
-    colons.iter_mut().for_each(|p| p.set_span(span));
-    let [a, b] = colons;
-    [TokenTree::Punct(a), TokenTree::Punct(b), TokenTree::Ident(Ident::new(name, span))].into_iter().collect()
+    template(&format!("::{name}"), Span::call_site(), &[])
 }
 
 /// `<krate>::runtime::Builder::new_..()..build()`, unwrapped: the runtime the body runs on.

@@ -4,7 +4,8 @@
 //! `avx-std = ..` gives `avx_std`; `rt = { package = "avx-std" }` gives `rt`; the package
 //! avx-std itself gives `avx_std` (its lib declares `extern crate self as avx_std`); a key that
 //! inherits from the workspace (`x = { workspace = true }`) is looked up in the workspace's
-//! `[workspace.dependencies]`. Anything else gives `tokio`: avx-std reached through the facade.
+//! `[workspace.dependencies]`. Without avx-std, the facade: the key of a `tokio` dependency
+//! (renamed or not), else `tokio`.
 
 use std::path::{Path, PathBuf};
 
@@ -28,14 +29,20 @@ fn lookup(dir: &Path) -> Option<String> {
         let root_entries = entries(&std::fs::read_to_string(root).ok()?);
         dependency_package(&root_entries, |table| table == "workspace.dependencies", key)
     };
-    dependency_keys(&own).into_iter().find_map(|key| {
-        let package = match dependency_package(&own, is_dependency_table, &key) {
-            Some(package) if package == WORKSPACE_MARK => from_workspace(&key)?,
-            Some(package) => package,
-            None => return None,
-        };
-        (package == PACKAGE).then(|| extern_name(&key))
-    })
+    let packages: Vec<(String, String)> = dependency_keys(&own)
+        .into_iter()
+        .filter_map(|key| {
+            let package = match dependency_package(&own, is_dependency_table, &key)? {
+                package if package == WORKSPACE_MARK => from_workspace(&key)?,
+                package => package,
+            };
+            Some((key, package))
+        })
+        .collect();
+    [PACKAGE, FACADE]
+        .iter()
+        .find_map(|wanted| packages.iter().find(|(_, package)| package == wanted))
+        .map(|(key, _)| extern_name(key))
 }
 
 /// Stands for "this dependency's details live in the workspace manifest".
@@ -261,6 +268,12 @@ mod tests {
     #[test]
     fn the_package_itself() {
         assert_eq!(name_for("[package]\nname = \"avx-std\"\n[dependencies]\navx-core = \"0.1\"\n"), "avx_std");
+    }
+
+    #[test]
+    fn avx_std_wins_over_a_renamed_facade() {
+        assert_eq!(name_for("[dependencies]\nrt = { package = \"tokio\", path = \"x\" }\n"), "rt");
+        assert_eq!(name_for("[dependencies]\nrt = { package = \"tokio\" }\navx-std = \"0.1\"\n"), "avx_std");
     }
 
     #[test]
