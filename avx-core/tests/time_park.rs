@@ -5,10 +5,11 @@
 use avx_core::executor::{self, Config};
 use avx_core::oracle::FastRand;
 use avx_core::time::{Driver, PausableClock, Timers};
-use avx_core::{Clock, Park, Ticks, Unpark};
+use avx_core::{Clock, Ticks};
+use common::{CondvarPark, CondvarUnpark};
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
-use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
@@ -24,41 +25,8 @@ impl Clock for WallClock {
     }
 }
 
-/// A thread park on a condvar; an unpark before `park` is remembered.
-struct CondvarPark(Arc<(Mutex<bool>, Condvar)>);
-
-#[derive(Clone)]
-struct CondvarUnpark(Arc<(Mutex<bool>, Condvar)>);
-
-impl Unpark for CondvarUnpark {
-    fn unpark(&self) {
-        *self.0 .0.lock().unwrap() = true;
-        self.0 .1.notify_one();
-    }
-}
-
-impl Park for CondvarPark {
-    type Unparker = CondvarUnpark;
-
-    fn park(&mut self, timeout: Option<Duration>) {
-        let (lock, condvar) = &*self.0;
-        let mut notified = lock.lock().unwrap();
-        if !*notified {
-            notified = match timeout {
-                Some(t) => condvar.wait_timeout(notified, t).unwrap().0,
-                None => condvar.wait(notified).unwrap(),
-            };
-        }
-        *notified = false;
-    }
-
-    fn unparker(&self) -> CondvarUnpark {
-        CondvarUnpark(self.0.clone())
-    }
-}
-
 fn parks(n: usize) -> Vec<CondvarPark> {
-    (0..n).map(|_| CondvarPark(Arc::new((Mutex::new(false), Condvar::new())))).collect()
+    (0..n).map(|_| CondvarPark::default()).collect()
 }
 
 type Exec = executor::Handle<CondvarUnpark>;
