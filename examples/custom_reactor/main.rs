@@ -72,7 +72,9 @@ async fn run(
             let (mut got, mut hash, mut line) = (0, FNV_OFFSET, Vec::new());
             let mut buf = [0u8; 16];
             while got < expected_bytes {
-                let n = poll_fn(|cx| Pin::new(&mut uart).poll_read(cx, &mut buf)).await.expect("UART read");
+                let mut filled = avx_core::io::ReadBuf::new(&mut buf);
+                poll_fn(|cx| Pin::new(&mut uart).poll_read(cx, &mut filled)).await.expect("UART read");
+                let n = filled.filled().len();
                 got += n;
                 hash = fnv1a(hash, &buf[..n]);
                 for &byte in &buf[..n] {

@@ -32,8 +32,7 @@ impl Uart {
     /// Reads what the FIFO holds into `buf`, waiting for the receive interrupt if it is empty.
     pub fn poll_read_bytes(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<Result<usize, io::Error>> {
         loop {
-            let event = ready!(self.io.poll_ready(cx, Interest::READABLE))
-                .map_err(|_| io::Error::new(io::ErrorKind::DriverGone))?;
+            let event = ready!(self.io.poll_ready(cx, Interest::READABLE)).map_err(io::Error::from)?;
             let n = self.device.read_rx(buf);
             if n > 0 || buf.is_empty() {
                 return Poll::Ready(Ok(n));
@@ -52,7 +51,9 @@ impl Drop for Uart {
 
 // The one trait impl over the device; its body is `poll_read_bytes`.
 impl AsyncRead for Uart {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<Result<usize, io::Error>> {
-        self.poll_read_bytes(cx, buf)
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut io::ReadBuf<'_>) -> Poll<Result<(), io::Error>> {
+        let n = ready!(self.poll_read_bytes(cx, buf.initialize_unfilled()))?;
+        buf.advance(n);
+        Poll::Ready(Ok(()))
     }
 }

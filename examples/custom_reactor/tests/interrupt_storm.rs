@@ -43,7 +43,9 @@ fn no_wake_up_is_lost_and_spurious_ones_do_no_harm() {
             let mut out_of_order = 0;
             let mut buf = [0u8; 64];
             while received.load(SeqCst) < STORM {
-                let n = poll_fn(|cx| Pin::new(&mut uart).poll_read(cx, &mut buf)).await.expect("UART read");
+                let mut filled = avx_core::io::ReadBuf::new(&mut buf);
+                poll_fn(|cx| Pin::new(&mut uart).poll_read(cx, &mut filled)).await.expect("UART read");
+                let n = filled.filled().len();
                 let start = received.fetch_add(n, SeqCst);
                 out_of_order += buf[..n].iter().enumerate().filter(|&(k, &b)| b != byte(start + k)).count();
             }
