@@ -2,7 +2,9 @@
 //! be woken from another thread, learn of I/O readiness, and read the time.
 //!
 //! The traits are deliberately small so that an integrator can implement them in one file:
-//! `Park` + `Unpark` for an executor, plus `Reactor` for I/O, plus `Clock` for timers.
+//! `Park` + `Unpark` for an executor, plus `Clock` for timers (driven by
+//! [`crate::time::Timers`]). `Reactor`/`Registry` are the conventional shape of an I/O driver;
+//! nothing in avx-core requires them: readiness reaches tasks through [`crate::io::ScheduledIo`].
 
 use core::fmt;
 use core::time::Duration;
@@ -25,6 +27,10 @@ pub trait Park {
 }
 
 /// Wakes a parked worker. Cheap to clone, callable from any thread or interrupt context.
+///
+/// An implementation must be lock-free and never block (an atomic store and the CPU's wake
+/// signal), and in an interrupt handler it must be the only avx call: wakers, spawns and
+/// allocation take locks the interrupted code may hold.
 pub trait Unpark: Clone + Send + Sync + 'static {
     /// Makes the worker's current or next `park` return.
     fn unpark(&self);

@@ -3,47 +3,32 @@
 
 use avx_core::executor::{self, Config};
 use avx_core::oracle::Oracle;
-use avx_core::{Park, Unpark};
+use avx_core::Park;
+use common::{CondvarPark, CondvarUnpark};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// A std-thread park that records the timeouts it was asked to sleep with.
+mod common;
+
+/// A condvar park that records the timeouts it was asked to sleep with.
 struct RecordingPark {
-    shared: Arc<(Mutex<bool>, Condvar)>,
+    inner: CondvarPark,
     timeouts: Arc<Mutex<Vec<Option<Duration>>>>,
 }
 
-#[derive(Clone)]
-struct Unparker(Arc<(Mutex<bool>, Condvar)>);
-
-impl Unpark for Unparker {
-    fn unpark(&self) {
-        *self.0 .0.lock().unwrap() = true;
-        self.0 .1.notify_one();
-    }
-}
-
 impl Park for RecordingPark {
-    type Unparker = Unparker;
+    type Unparker = CondvarUnpark;
 
     fn park(&mut self, timeout: Option<Duration>) {
         if timeout != Some(Duration::ZERO) {
             self.timeouts.lock().unwrap().push(timeout);
         }
-        let (lock, condvar) = &*self.shared;
-        let mut notified = lock.lock().unwrap();
-        if !*notified {
-            notified = match timeout {
-                Some(t) => condvar.wait_timeout(notified, t).unwrap().0,
-                None => condvar.wait(notified).unwrap(),
-            };
-        }
-        *notified = false;
+        self.inner.park(timeout);
     }
 
-    fn unparker(&self) -> Unparker {
-        Unparker(self.shared.clone())
+    fn unparker(&self) -> CondvarUnpark {
+        self.inner.unparker()
     }
 }
 
@@ -72,9 +57,7 @@ impl Oracle for Scripted {
 #[test]
 fn the_injected_oracle_makes_the_schedulers_free_choices() {
     let timeouts = Arc::new(Mutex::new(Vec::new()));
-    let parks = (0..2)
-        .map(|_| RecordingPark { shared: Arc::new((Mutex::new(false), Condvar::new())), timeouts: timeouts.clone() })
-        .collect();
+    let parks = (0..2).map(|_| RecordingPark { inner: CondvarPark::default(), timeouts: timeouts.clone() }).collect();
     let asked_global = Arc::new(AtomicUsize::new(0));
     let asked_random = Arc::new(AtomicUsize::new(0));
     let (handle, workers) = executor::build(Config::default(), parks, |_| Scripted {

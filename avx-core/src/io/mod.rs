@@ -1,12 +1,52 @@
-//! Readiness I/O without std: `AsyncRead`/`AsyncWrite` and the glue that turns a reactor's
-//! readiness event into a woken task.
+//! Readiness I/O without std: the `AsyncRead`/`AsyncWrite`/`AsyncBufRead`/`AsyncSeek` traits
+//! in Tokio's shape, `ReadBuf`, and the glue that turns a reactor event into a woken task.
+//!
+//! With the `std` feature, [`Error`], [`ErrorKind`], [`IoSlice`] and [`SeekFrom`] are std's own
+//! types, so implementations written for `std::io::Error` compile unchanged and no conversion
+//! happens anywhere; without it they are small stand-ins with a subset of std's API.
 
-mod error;
+mod impls;
+#[cfg(not(feature = "std"))]
+mod no_std_types;
+mod read_buf;
 mod ready;
 mod scheduled;
 mod traits;
 
-pub use error::{Error, ErrorKind};
+#[cfg(not(feature = "std"))]
+pub use no_std_types::{Error, ErrorKind, IoSlice, SeekFrom};
+pub use read_buf::ReadBuf;
 pub use ready::Ready;
 pub use scheduled::{DriverGone, ReadyEvent, ScheduledIo};
-pub use traits::{AsyncRead, AsyncWrite};
+#[cfg(feature = "std")]
+pub use std::io::{Error, ErrorKind, IoSlice, SeekFrom};
+pub use traits::{AsyncBufRead, AsyncRead, AsyncSeek, AsyncWrite};
+
+/// `Result` with this module's [`Error`].
+pub type Result<T> = core::result::Result<T, Error>;
+
+/// The error for an OS error `code` that the platform layer classified as `kind`. With std the
+/// code alone decides (std classifies it, and its message is the OS's); without std the kind is
+/// kept beside the code.
+pub fn os_error(kind: ErrorKind, code: i32) -> Error {
+    #[cfg(feature = "std")]
+    {
+        let _ = kind;
+        Error::from_raw_os_error(code)
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        no_std_types::from_os(kind, code)
+    }
+}
+
+/// The error an I/O source reports once the reactor it was registered with has shut down.
+pub fn driver_gone() -> Error {
+    Error::other("the avx runtime this I/O source was registered with has shut down; no readiness will arrive any more")
+}
+
+impl From<DriverGone> for Error {
+    fn from(_: DriverGone) -> Error {
+        driver_gone()
+    }
+}

@@ -13,7 +13,7 @@ use core::task::{Context, Poll, Waker};
 use core::time::Duration;
 
 use super::SimHandle;
-use crate::io::{AsyncRead, AsyncWrite, Error, ErrorKind};
+use crate::io::{AsyncRead, AsyncWrite, Error, ErrorKind, ReadBuf};
 use crate::park::Ticks;
 use crate::time::Sleep;
 
@@ -95,19 +95,19 @@ impl Direction {
 
 /// What a read finds in the incoming direction.
 enum Arrival {
-    Read(usize),
+    Read,
     InFlight(Ticks),
     Nothing,
 }
 
 impl PipeEnd {
     /// Copies delivered bytes into `buf`, or says when the next ones arrive.
-    fn take_delivered(&self, buf: &mut [u8], cx: &Context<'_>) -> Arrival {
+    fn take_delivered(&self, buf: &mut ReadBuf<'_>, cx: &Context<'_>) -> Arrival {
         let now = self.sim.now();
         let mut incoming = self.incoming.borrow_mut();
         let Some(segment) = incoming.segments.front_mut() else {
             if incoming.write_closed {
-                return Arrival::Read(0);
+                return Arrival::Read;
             }
             incoming.reader = Some(cx.waker().clone());
             return Arrival::Nothing;
@@ -116,27 +116,27 @@ impl PipeEnd {
             return Arrival::InFlight(segment.deliver_at);
         }
         let unread = &segment.bytes[segment.read..];
-        let n = unread.len().min(buf.len());
-        buf[..n].copy_from_slice(&unread[..n]);
+        let n = unread.len().min(buf.remaining());
+        buf.put_slice(&unread[..n]);
         segment.read += n;
         if segment.read == segment.bytes.len() {
             incoming.segments.pop_front();
         }
         incoming.buffered -= n;
         incoming.wake_writer();
-        Arrival::Read(n)
+        Arrival::Read
     }
 }
 
 impl AsyncRead for PipeEnd {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<Result<usize, Error>> {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<Result<(), Error>> {
         let this = self.get_mut();
-        if buf.is_empty() {
-            return Poll::Ready(Ok(0));
+        if buf.remaining() == 0 {
+            return Poll::Ready(Ok(()));
         }
         loop {
             match this.take_delivered(buf, cx) {
-                Arrival::Read(n) => return Poll::Ready(Ok(n)),
+                Arrival::Read => return Poll::Ready(Ok(())),
                 Arrival::Nothing => return Poll::Pending,
                 Arrival::InFlight(at) => {
                     let delivery = match &mut this.delivery {
@@ -157,7 +157,7 @@ impl AsyncWrite for PipeEnd {
         let this = self.get_mut();
         let mut outgoing = this.outgoing.borrow_mut();
         if outgoing.read_closed || outgoing.write_closed {
-            return Poll::Ready(Err(Error::new(ErrorKind::BrokenPipe)));
+            return Poll::Ready(Err(Error::from(ErrorKind::BrokenPipe)));
         }
         if buf.is_empty() {
             return Poll::Ready(Ok(0));

@@ -3,14 +3,16 @@
 
 use super::net::{pipe, PipeEnd};
 use super::Sim;
-use crate::io::{AsyncRead, AsyncWrite, Error, ErrorKind};
+use crate::io::{AsyncRead, AsyncWrite, Error, ErrorKind, ReadBuf};
 use alloc::vec::Vec;
 use core::future::poll_fn;
 use core::pin::Pin;
 use core::time::Duration;
 
 async fn read(end: &mut PipeEnd, buf: &mut [u8]) -> Result<usize, Error> {
-    poll_fn(|cx| Pin::new(&mut *end).poll_read(cx, buf)).await
+    let mut buf = ReadBuf::new(buf);
+    poll_fn(|cx| Pin::new(&mut *end).poll_read(cx, &mut buf)).await?;
+    Ok(buf.filled().len())
 }
 
 async fn write_all(end: &mut PipeEnd, mut buf: &[u8]) -> Result<(), Error> {
@@ -25,7 +27,7 @@ async fn read_exact(end: &mut PipeEnd, buf: &mut [u8]) -> Result<(), Error> {
     let mut filled = 0;
     while filled < buf.len() {
         match read(end, &mut buf[filled..]).await? {
-            0 => return Err(Error::new(ErrorKind::UnexpectedEof)),
+            0 => return Err(Error::from(ErrorKind::UnexpectedEof)),
             n => filled += n,
         }
     }

@@ -8,7 +8,9 @@
 //! worker's shard, so arming and cancelling rarely contend; `driver.handle()` (no shard)
 //! spreads timers from other threads round-robin.
 //!
-//! A worker's loop:
+//! [`Timers`] + [`TimerPark`] do all of the following around any `Park` (an integrator wraps
+//! its workers' parks with `Timers::new(driver).wrap(parks)` and is done); by hand, a worker's
+//! loop is:
 //! - now and then while busy: `driver.process(worker, clock_now)` (one atomic read if
 //!   nothing is due);
 //! - before parking: `let deadline = driver.next_expiration();` and park with timeout
@@ -35,6 +37,9 @@ mod entry;
 mod interval;
 #[cfg(all(test, loom))]
 mod loom_model;
+mod park;
+#[cfg(all(test, loom))]
+mod park_loom;
 mod pausable;
 mod sleep;
 mod timeout;
@@ -43,6 +48,7 @@ mod wheel;
 pub use clock::ManualClock;
 pub use driver::{Driver, Handle};
 pub use interval::{Interval, MissedTickBehavior};
+pub use park::{TimerPark, Timers};
 pub use pausable::PausableClock;
 pub use sleep::Sleep;
 pub use timeout::{Elapsed, Timeout};

@@ -1,13 +1,17 @@
-//! Test-only helpers: a thread-parking `block_on`, and wakers that count their wakes so a test
-//! can poll a future by hand, drop it, and check what it left behind.
+//! Test-only helpers: a thread-parking `block_on`, a condvar `Park` for executors, and wakers
+//! that count their wakes so a test can poll a future by hand, drop it, and check what it left behind.
 #![allow(dead_code)]
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::{Condvar, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
+use std::time::Duration;
+
+use avx_core::{Park, Unpark};
 
 struct ThreadWaker(Thread);
 
@@ -79,5 +83,40 @@ impl<F: Future> Manual<F> {
 
     pub fn woken(&self) -> bool {
         self.counter.wakes() > 0
+    }
+}
+
+/// A thread park on a condvar, for executor workers; an unpark before `park` is remembered.
+#[derive(Default)]
+pub struct CondvarPark(Arc<(Mutex<bool>, Condvar)>);
+
+/// Wakes a [`CondvarPark`].
+#[derive(Clone)]
+pub struct CondvarUnpark(Arc<(Mutex<bool>, Condvar)>);
+
+impl Unpark for CondvarUnpark {
+    fn unpark(&self) {
+        *self.0 .0.lock().unwrap() = true;
+        self.0 .1.notify_one();
+    }
+}
+
+impl Park for CondvarPark {
+    type Unparker = CondvarUnpark;
+
+    fn park(&mut self, timeout: Option<Duration>) {
+        let (lock, condvar) = &*self.0;
+        let mut notified = lock.lock().unwrap();
+        if !*notified {
+            notified = match timeout {
+                Some(t) => condvar.wait_timeout(notified, t).unwrap().0,
+                None => condvar.wait(notified).unwrap(),
+            };
+        }
+        *notified = false;
+    }
+
+    fn unparker(&self) -> CondvarUnpark {
+        CondvarUnpark(self.0.clone())
     }
 }

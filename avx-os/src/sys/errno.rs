@@ -46,11 +46,16 @@ impl Errno {
     }
 }
 
-/// Classifies the code for avx-core's `io::Error` (the code itself is kept).
+/// Classifies the code for avx-core's `io::Error` (the code itself is kept; under std, std's
+/// own classification of the code applies, which agrees with this one).
 impl From<Errno> for avx_core::io::Error {
     fn from(errno: Errno) -> avx_core::io::Error {
         use avx_core::io::ErrorKind as K;
         let kind = match errno {
+            Errno::ENOENT => K::NotFound,
+            Errno::EPERM | Errno::EACCES => K::PermissionDenied,
+            Errno::ENOMEM => K::OutOfMemory,
+            Errno::ENOSYS => K::Unsupported,
             Errno::EAGAIN => K::WouldBlock,
             Errno::ECONNREFUSED => K::ConnectionRefused,
             Errno::ECONNRESET => K::ConnectionReset,
@@ -64,7 +69,7 @@ impl From<Errno> for avx_core::io::Error {
             Errno::EINTR => K::Interrupted,
             _ => K::Other,
         };
-        avx_core::io::Error::from_os(kind, errno.0)
+        avx_core::io::os_error(kind, errno.0)
     }
 }
 
@@ -107,6 +112,7 @@ mod tests {
         use avx_core::io::{Error, ErrorKind};
         assert_eq!(Error::from(Errno::ECONNRESET).kind(), ErrorKind::ConnectionReset);
         assert_eq!(Error::from(Errno::EAGAIN).raw_os_error(), Some(Errno::EAGAIN.raw()));
-        assert_eq!(Error::from(Errno::ENOSYS).kind(), ErrorKind::Other);
+        assert_eq!(Error::from(Errno::ENOENT).kind(), ErrorKind::NotFound);
+        assert_eq!(Error::from(Errno::ENOSYS).kind(), ErrorKind::Unsupported);
     }
 }

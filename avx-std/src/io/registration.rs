@@ -2,7 +2,7 @@
 //! turns "would block" into waiting for readiness. Dropping it deregisters the socket.
 
 use crate::runtime::context::{self, NO_RUNTIME};
-use avx_core::io::{ErrorKind, Ready, ReadyEvent, ScheduledIo};
+use avx_core::io::{driver_gone, Ready, ReadyEvent, ScheduledIo};
 use avx_core::{coop, Interest, Registry, Token};
 use avx_os::net::Socket;
 use avx_os::{Errno, OsRegistry};
@@ -22,11 +22,7 @@ pub(crate) struct Source {
 }
 
 pub(crate) fn os_error(errno: Errno) -> io::Error {
-    io::Error::from(avx_core::io::Error::from(errno))
-}
-
-fn driver_gone() -> io::Error {
-    io::Error::from(avx_core::io::Error::new(ErrorKind::DriverGone))
+    io::Error::from(errno)
 }
 
 impl Source {

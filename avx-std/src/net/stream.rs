@@ -2,8 +2,7 @@
 //! the owned read/write halves that let two tasks use one stream without a lock.
 
 use crate::io::registration::{os_error, Source};
-use crate::io::CoreError;
-use avx_core::io::{AsyncRead, AsyncWrite};
+use avx_core::io::{AsyncRead, AsyncWrite, ReadBuf};
 use avx_core::Interest;
 use avx_os::net::{Addr, Domain, Shutdown, Socket, Type};
 use avx_os::Errno;
@@ -68,19 +67,23 @@ impl Stream {
         self.source.into_socket()
     }
 
-    pub(crate) fn poll_read(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<Result<usize, CoreError>> {
-        self.source.poll_transfer(cx, Interest::READABLE, buf.len(), |s| s.read(buf)).map_err(CoreError::from)
+    pub(crate) fn poll_read(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        // Zeroes only memory the caller handed over uninitialised (none for `read(&mut [u8])`).
+        let dst = buf.initialize_unfilled();
+        let n = ready!(self.source.poll_transfer(cx, Interest::READABLE, dst.len(), |s| s.read(dst)))?;
+        buf.advance(n);
+        Poll::Ready(Ok(()))
     }
 
-    pub(crate) fn poll_write(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<Result<usize, CoreError>> {
-        self.source.poll_transfer(cx, Interest::WRITABLE, buf.len(), |s| s.write(buf)).map_err(CoreError::from)
+    pub(crate) fn poll_write(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        self.source.poll_transfer(cx, Interest::WRITABLE, buf.len(), |s| s.write(buf))
     }
 
-    pub(crate) fn shutdown_write(&self) -> Result<(), CoreError> {
+    pub(crate) fn shutdown_write(&self) -> io::Result<()> {
         match self.socket().shutdown(Shutdown::Write) {
             // The peer already closed the connection: the write side is shut either way.
             Ok(()) | Err(Errno::ENOTCONN) => Ok(()),
-            Err(e) => Err(e.into()),
+            Err(e) => Err(os_error(e)),
         }
     }
 
@@ -148,8 +151,8 @@ macro_rules! impl_stream_io {
             fn poll_read(
                 self: std::pin::Pin<&mut Self>,
                 cx: &mut std::task::Context<'_>,
-                buf: &mut [u8],
-            ) -> std::task::Poll<Result<usize, crate::io::CoreError>> {
+                buf: &mut avx_core::io::ReadBuf<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
                 self.stream().poll_read(cx, buf)
             }
         }
@@ -159,21 +162,21 @@ macro_rules! impl_stream_io {
                 self: std::pin::Pin<&mut Self>,
                 cx: &mut std::task::Context<'_>,
                 buf: &[u8],
-            ) -> std::task::Poll<Result<usize, crate::io::CoreError>> {
+            ) -> std::task::Poll<Result<usize, std::io::Error>> {
                 self.stream().poll_write(cx, buf)
             }
 
             fn poll_flush(
                 self: std::pin::Pin<&mut Self>,
                 _: &mut std::task::Context<'_>,
-            ) -> std::task::Poll<Result<(), crate::io::CoreError>> {
+            ) -> std::task::Poll<Result<(), std::io::Error>> {
                 std::task::Poll::Ready(Ok(()))
             }
 
             fn poll_shutdown(
                 self: std::pin::Pin<&mut Self>,
                 _: &mut std::task::Context<'_>,
-            ) -> std::task::Poll<Result<(), crate::io::CoreError>> {
+            ) -> std::task::Poll<Result<(), std::io::Error>> {
                 std::task::Poll::Ready(self.stream().shutdown_write())
             }
         }
@@ -239,7 +242,7 @@ impl<S: AsStream> OwnedWriteHalf<S> {
     /// Shuts the write side down now (also done on drop).
     pub fn shutdown_now(&mut self) -> io::Result<()> {
         self.shut_down = true;
-        self.inner.stream().shutdown_write().map_err(io::Error::from)
+        self.inner.stream().shutdown_write()
     }
 }
 
@@ -276,21 +279,21 @@ impl<S: AsStream + fmt::Debug> fmt::Debug for OwnedWriteHalf<S> {
 }
 
 impl<S: AsStream> AsyncRead for OwnedReadHalf<S> {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<Result<usize, CoreError>> {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         self.inner.stream().poll_read(cx, buf)
     }
 }
 
 impl<S: AsStream> AsyncWrite for OwnedWriteHalf<S> {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<Result<usize, CoreError>> {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<Result<usize, io::Error>> {
         self.inner.stream().poll_write(cx, buf)
     }
 
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), CoreError>> {
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), io::Error>> {
         Poll::Ready(Ok(()))
     }
 
-    fn poll_shutdown(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), CoreError>> {
+    fn poll_shutdown(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), io::Error>> {
         self.shut_down = true;
         Poll::Ready(self.inner.stream().shutdown_write())
     }

@@ -7,8 +7,7 @@ use crate::time::driver::{TimeDriver, TimePark};
 use avx_core::executor::{self, Config};
 use avx_core::local::CurrentThreadExecutor;
 use avx_core::oracle::FastRand;
-use avx_core::Park;
-use avx_os::{Driver as IoDriver, OsPark};
+use avx_os::Driver as IoDriver;
 use std::fmt;
 use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -203,13 +202,7 @@ impl Builder {
         let workers = self.worker_threads.unwrap_or_else(default_worker_threads);
         let time = TimeDriver::new(workers, false);
         let io = new_io_driver()?;
-        let os_parks: Vec<_> = (0..workers).map(|_| io.park()).collect();
-        time.set_unparkers(os_parks.iter().map(Park::unparker).collect());
-        let parks = os_parks
-            .into_iter()
-            .enumerate()
-            .map(|(index, park)| TimePark::new(park, time.clone(), Some(index)))
-            .collect();
+        let parks = time.wrap_workers((0..workers).map(|_| io.park()).collect());
         let seed = self.seed.unwrap_or_else(random_seed);
         let (handle, workers) = executor::build(self.config.clone(), parks, |index| {
             FastRand::new(seed.wrapping_add((index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)))
@@ -234,7 +227,7 @@ impl Builder {
 fn started_worker(
     hooks: &ThreadHooks,
     handle: super::Handle,
-    worker: executor::Worker<TimePark<OsPark>, FastRand>,
+    worker: executor::Worker<TimePark, FastRand>,
 ) -> io::Result<std::thread::JoinHandle<()>> {
     let hooks = hooks.clone();
     std::thread::Builder::new().name((hooks.name)()).spawn(move || {

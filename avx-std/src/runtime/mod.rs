@@ -9,7 +9,7 @@ mod park;
 pub use builder::Builder;
 pub use context::{EnterGuard, TryCurrentError};
 
-use crate::time::driver::{TimeDriver, TimePark};
+use crate::time::driver::TimeDriver;
 use avx_core::executor;
 use avx_core::local::CurrentThreadExecutor;
 use avx_core::task::JoinHandle;
@@ -217,7 +217,7 @@ impl Handle {
             // The workers drive timers; this thread only waits for its future.
             Scheduler::MultiThread(_) => avx_core::block_on(&mut ThreadPark::new(), future),
             Scheduler::CurrentThread(executor) => {
-                let mut park = TimePark::new(self.inner.io.park(), self.inner.time.clone(), None);
+                let mut park = self.inner.time.wrap_alone(self.inner.io.park());
                 avx_core::block_on(&mut park, executor.run(future))
             }
         }
@@ -252,7 +252,7 @@ impl Handle {
 
     /// A timer handle that arms timers in the calling worker's wheel shard.
     pub(crate) fn timer_handle(&self) -> avx_core::time::Handle {
-        let handle = self.inner.time.driver.handle();
+        let handle = self.inner.time.driver().handle();
         match &self.inner.scheduler {
             Scheduler::MultiThread(executor) => match executor.current_worker_index() {
                 Some(worker) => handle.with_shard(worker),

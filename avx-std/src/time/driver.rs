@@ -1,32 +1,22 @@
-//! Driving the timer wheel from the runtime: `TimePark` wraps a worker's park so it fires
-//! due timers and sleeps no longer than the next deadline; one parked worker watches timers.
+//! The runtime's timers: avx-core's [`Timers`] over a pausable std clock, so every worker's park
+//! is a [`TimerPark`] (it fires due timers, and one parked worker sleeps until the next deadline).
 //!
-//! Only one parked worker at a time sleeps with the timer deadline as its timeout (it holds
-//! the watch); the rest sleep until unparked. A timer armed earlier than the watcher's
-//! deadline unparks the watcher. A busy worker fires due timers in its periodic maintenance.
+//! With the clock paused (`time::pause`, `start_paused`), a worker that would sleep until the
+//! next timer jumps the clock to it instead.
 
 use super::clock::StdClock;
-use avx_core::time::{Driver, PausableClock};
-use avx_core::{Park, Ticks, Unpark};
-use std::sync::atomic::{fence, AtomicU64, AtomicUsize, Ordering::SeqCst};
-use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use avx_core::time::{Driver, PausableClock, TimerPark, Timers};
+use avx_core::Ticks;
+use avx_os::{OsPark, OsUnparker};
+use std::sync::Arc;
 
-const NO_WATCHER: usize = usize::MAX;
-/// `watch_deadline` while the watcher has not read the next expiration yet: any new timer
-/// is earlier, so the hook always unparks it.
-const UNKNOWN: u64 = u64::MAX;
+/// The park of a runtime worker (or of the current-thread runtime's `block_on`).
+pub(crate) type TimePark = TimerPark<OsPark>;
 
 /// The runtime's timer state, shared by its workers and every `sleep`.
 pub(crate) struct TimeDriver {
-    pub(crate) driver: Driver,
+    pub(crate) timers: Arc<Timers<OsUnparker>>,
     pub(crate) clock: PausableClock<StdClock>,
-    /// Index of the parked worker sleeping with the timer deadline, or `NO_WATCHER`.
-    watcher: AtomicUsize,
-    /// The deadline (ticks) the watcher sleeps until.
-    watch_deadline: AtomicU64,
-    /// Unparkers of the workers (empty for the current-thread runtime's single parker).
-    unparkers: OnceLock<Vec<Box<dyn Fn() + Send + Sync>>>,
 }
 
 impl TimeDriver {
@@ -35,124 +25,33 @@ impl TimeDriver {
         if start_paused {
             clock.pause();
         }
-        let time = Arc::new(TimeDriver {
-            driver: Driver::new(clock.clone(), shards),
-            clock,
-            watcher: AtomicUsize::new(NO_WATCHER),
-            watch_deadline: AtomicU64::new(UNKNOWN),
-            unparkers: OnceLock::new(),
-        });
-        let weak = Arc::downgrade(&time);
-        time.driver.set_deadline_hook(move |deadline| {
-            if let Some(time) = weak.upgrade() {
-                time.on_earlier_deadline(deadline);
+        let timers = Timers::new(Driver::new(clock.clone(), shards));
+        let paused = clock.clone();
+        timers.set_idle_advance(move |next| {
+            // Virtual time: nothing can happen until a timer fires, so jump straight to it.
+            paused.is_paused() && {
+                paused.advance_to(next);
+                true
             }
         });
-        time
+        Arc::new(TimeDriver { timers, clock })
     }
 
-    /// Gives the driver the means to wake each worker (the watcher in particular).
-    pub(crate) fn set_unparkers<U: Unpark>(&self, unparkers: Vec<U>) {
-        let boxed = unparkers.into_iter().map(|u| Box::new(move || u.unpark()) as Box<dyn Fn() + Send + Sync>);
-        let _ = self.unparkers.set(boxed.collect());
+    pub(crate) fn driver(&self) -> &Driver {
+        self.timers.driver()
     }
 
     pub(crate) fn now(&self) -> Ticks {
-        self.driver.now()
+        self.driver().now()
     }
 
-    /// A timer was armed earlier than anything in its shard: wake the watcher if it sleeps
-    /// past it. (Without a watcher some worker is awake and reads deadlines before parking.)
-    fn on_earlier_deadline(&self, deadline: Ticks) {
-        fence(SeqCst);
-        let watcher = self.watcher.load(SeqCst);
-        if watcher == NO_WATCHER || self.watch_deadline.load(SeqCst) <= deadline.0 {
-            return;
-        }
-        if let Some(unpark) = self.unparkers.get().and_then(|u| u.get(watcher)) {
-            unpark();
-        }
+    /// The parks of a multi-threaded runtime's workers (worker `i` is `parks[i]`).
+    pub(crate) fn wrap_workers(&self, parks: Vec<OsPark>) -> Vec<TimePark> {
+        self.timers.wrap(parks)
     }
 
-    /// Fires due timers; returns how many.
-    fn fire_due(&self) -> usize {
-        self.driver.process_all(self.driver.now())
-    }
-}
-
-/// A worker's (or `block_on`'s) park that also drives the timers.
-pub(crate) struct TimePark<P> {
-    inner: P,
-    time: Arc<TimeDriver>,
-    /// This worker's index, or `None` for the current-thread runtime's `block_on`.
-    worker: Option<usize>,
-}
-
-impl<P: Park> TimePark<P> {
-    pub(crate) fn new(inner: P, time: Arc<TimeDriver>, worker: Option<usize>) -> TimePark<P> {
-        TimePark { inner, time, worker }
-    }
-
-    /// The timeout until the next timer, taking the watch if a worker (always for the
-    /// single current-thread parker). `None` if this park should not wait on timers.
-    fn watch(&self) -> Option<Option<Duration>> {
-        let time = &self.time;
-        if let Some(index) = self.worker {
-            if time.watcher.compare_exchange(NO_WATCHER, index, SeqCst, SeqCst).is_err() {
-                return None;
-            }
-            time.watch_deadline.store(UNKNOWN, SeqCst);
-            fence(SeqCst);
-        }
-        let next = time.driver.next_expiration();
-        if let Some(next) = next {
-            time.watch_deadline.store(next.0, SeqCst);
-        }
-        let now = time.driver.now();
-        Some(next.map(|next| next.saturating_duration_since(now)))
-    }
-
-    fn unwatch(&self) {
-        if let Some(index) = self.worker {
-            let _ = self.time.watcher.compare_exchange(index, NO_WATCHER, SeqCst, SeqCst);
-        }
-    }
-}
-
-impl<P: Park> Park for TimePark<P> {
-    type Unparker = P::Unparker;
-
-    fn park(&mut self, timeout: Option<Duration>) {
-        let time = self.time.clone();
-        if time.fire_due() > 0 || timeout == Some(Duration::ZERO) {
-            // Tasks were woken (or this is a maintenance poll): do not sleep.
-            return self.inner.park(Some(Duration::ZERO));
-        }
-        let Some(until_timer) = self.watch() else {
-            self.inner.park(timeout);
-            time.fire_due();
-            return;
-        };
-        if time.clock.is_paused() {
-            // Virtual time: nothing can happen until a timer fires, so jump straight to it.
-            if let Some(next) = time.driver.next_expiration() {
-                self.unwatch();
-                time.clock.advance_to(next);
-                self.inner.park(Some(Duration::ZERO));
-                time.fire_due();
-                return;
-            }
-        }
-        let timeout = match (timeout, until_timer) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        self.inner.park(timeout);
-        self.unwatch();
-        time.fire_due();
-    }
-
-    fn unparker(&self) -> P::Unparker {
-        self.inner.unparker()
+    /// The park of the current-thread runtime's `block_on`.
+    pub(crate) fn wrap_alone(&self, park: OsPark) -> TimePark {
+        self.timers.wrap_alone(park)
     }
 }

@@ -110,6 +110,6 @@ pub async fn advance(duration: Duration) {
     let time = with_runtime("advance", |handle| handle.pausable_time("advance").clone());
     assert!(time.clock.is_paused(), "avx_std::time::advance: the clock is not paused (call time::pause() first)");
     time.clock.advance(duration);
-    time.driver.process_all(time.now());
+    time.driver().process_all(time.now());
     avx_core::task::yield_now().await;
 }
