@@ -12,12 +12,13 @@ mod futures;
 pub use avx_core::time::{Elapsed, MissedTickBehavior};
 pub use clock::Instant;
 pub use futures::{Interval, Sleep, Timeout};
+/// std's `Duration`, re-exported here as Tokio does.
+pub use std::time::Duration;
 
 use crate::runtime::context::{with_current, NO_RUNTIME};
 use crate::runtime::Handle;
 use avx_core::time::Handle as TimerHandle;
 use std::future::Future;
-use std::time::Duration;
 
 /// Error types of this module, as in tokio.
 pub mod error {
