@@ -85,6 +85,11 @@ impl Pidfd {
         self.pid
     }
 
+    /// A second descriptor for the same process (close-on-exec).
+    pub fn try_clone(&self) -> Result<Pidfd, Errno> {
+        Ok(Pidfd { fd: self.fd.try_clone()?, pid: self.pid })
+    }
+
     /// Reaps the process if it has terminated, like [`try_wait`]. Linux 5.3 has pidfds but
     /// not `waitid(P_PIDFD)` (5.4): there the id is used, still safe from reuse because an
     /// unreaped child keeps its id.

@@ -1,11 +1,15 @@
 //! avx-std: the avx async runtime for ordinary applications.
 //! `Runtime`, `spawn`, `block_on`, tasks, TCP/UDP/Unix sockets and async I/O, timers, sync
-//! primitives and channels, `join!`/`select!`.
+//! primitives and channels, files, signals, child processes, `join!`/`select!`.
 #![warn(missing_docs)]
 
+pub mod fs;
 pub mod io;
 pub mod net;
+#[cfg(unix)]
+pub mod process;
 pub mod runtime;
+pub mod signal;
 pub use avx_core::sim;
 pub mod sync;
 pub mod task;

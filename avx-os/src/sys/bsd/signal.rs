@@ -106,16 +106,18 @@ fn sigset(signum: i32) -> SigSet {
 }
 
 /// Installs `handler` for `signum`: with siginfo, interrupted system calls restarted, run on
-/// the alternate signal stack if the thread has one, no extra signals blocked meanwhile.
+/// the alternate signal stack if the thread has one, every signal blocked meanwhile (so a
+/// burst of different signals runs the handlers one after another instead of nesting their
+/// frames on that small stack).
 ///
 /// # Safety
 /// `handler` runs at any instruction of any thread: it may only do async-signal-safe work
 /// and must not unwind.
 pub(crate) unsafe fn set_handler(signum: i32, handler: Handler) -> Result<(), Errno> {
     #[cfg(target_os = "macos")]
-    let mask = 0;
+    let mask = u32::MAX;
     #[cfg(target_os = "freebsd")]
-    let mask = [0; 4];
+    let mask = [u32::MAX; 4];
     let action = Sigaction { handler: handler as usize, mask, flags: SA_SIGINFO | SA_RESTART | SA_ONSTACK };
     // SAFETY: `action` is a valid sigaction alive for the call; the old one is not asked
     // for. The caller vouches for `handler`.

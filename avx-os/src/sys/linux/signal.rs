@@ -72,7 +72,9 @@ fn sigset(signum: i32) -> u64 {
 }
 
 /// Installs `handler` for `signum`: with siginfo, interrupted system calls restarted, run on
-/// the alternate signal stack if the thread has one, no extra signals blocked meanwhile.
+/// the alternate signal stack if the thread has one, every signal blocked meanwhile (so a
+/// burst of different signals runs the handlers one after another instead of nesting their
+/// frames on that small stack).
 ///
 /// # Safety
 /// `handler` runs at any instruction of any thread: it may only do async-signal-safe work
@@ -82,7 +84,7 @@ pub(crate) unsafe fn set_handler(signum: i32, handler: Handler) -> Result<(), Er
         handler: handler as usize,
         flags: SA_SIGINFO | SA_RESTART | SA_ONSTACK | SA_RESTORER,
         restorer: arch::signal_restorer(),
-        mask: 0,
+        mask: u64::MAX,
     };
     // SAFETY: `action` is a valid kernel sigaction alive for the call; the old action is not
     // asked for (null); the set size is the kernel's 8 bytes. The caller vouches for `handler`.
