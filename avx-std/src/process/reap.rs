@@ -211,3 +211,49 @@ async fn reap_orphans(mut sigchld: Signal) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::future::poll_fn;
+    use std::time::{Duration, Instant};
+
+    fn current_thread() -> crate::Runtime {
+        crate::Runtime::builder().current_thread().build().unwrap()
+    }
+
+    fn spawn_std(script: &str) -> std::process::Child {
+        std::process::Command::new("sh").args(["-c", script]).spawn().unwrap()
+    }
+
+    #[test]
+    fn the_sigchld_reaper_waits_for_the_exit_and_can_kill() {
+        current_thread().block_on(async {
+            let child = spawn_std("sleep 0.05; exit 7");
+            let mut reaper = Reaper::with_sigchld(child.id()).unwrap();
+            assert_eq!(poll_fn(|cx| reaper.poll_wait(cx)).await.unwrap().code(), Some(7));
+
+            let child = spawn_std("sleep 30");
+            let mut reaper = Reaper::with_sigchld(child.id()).unwrap();
+            assert_eq!(reaper.try_wait().unwrap(), None);
+            reaper.kill().unwrap();
+            assert_eq!(poll_fn(|cx| reaper.poll_wait(cx)).await.unwrap().signal(), Some(SIGKILL));
+        });
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_orphan_watched_through_sigchld_is_reaped_when_it_exits() {
+        current_thread().block_on(async {
+            let child = spawn_std("sleep 0.1");
+            let pid = child.id();
+            adopt(Reaper::with_sigchld(pid).unwrap().into_orphan());
+            let deadline = Instant::now() + Duration::from_secs(20);
+            // A zombie still has its /proc entry; a reaped child has none.
+            while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                assert!(Instant::now() < deadline, "the orphan was never reaped");
+                crate::time::sleep(Duration::from_millis(5)).await;
+            }
+        });
+    }
+}
