@@ -119,8 +119,9 @@ mod tests {
     use super::*;
     use crate::signal::SIGKILL;
 
-    fn spawn(script: &str) -> std::process::Child {
-        std::process::Command::new("sh").args(["-c", script]).spawn().expect("sh")
+    /// Starts `sh -c script`; the tests reap it through this module, not std.
+    fn spawn(script: &str) -> u32 {
+        std::process::Command::new("sh").args(["-c", script]).spawn().expect("sh").id()
     }
 
     /// Polls `try_wait` until the child is reaped (bounded: a child that never ends fails).
@@ -137,14 +138,14 @@ mod tests {
     #[test]
     fn exit_codes_and_killing_signals_are_reported() {
         let child = spawn("exit 3");
-        let status = reap(|| try_wait(child.id()));
+        let status = reap(|| try_wait(child));
         assert_eq!((status.code(), status.signal()), (Some(3), None));
-        assert_eq!(try_wait(child.id()), Err(Errno::ECHILD), "reaped once");
+        assert_eq!(try_wait(child), Err(Errno::ECHILD), "reaped once");
 
         let child = spawn("sleep 30");
-        assert_eq!(try_wait(child.id()), Ok(None));
-        kill(child.id(), SIGKILL).unwrap();
-        let status = reap(|| try_wait(child.id()));
+        assert_eq!(try_wait(child), Ok(None));
+        kill(child, SIGKILL).unwrap();
+        let status = reap(|| try_wait(child));
         assert_eq!((status.code(), status.signal()), (None, Some(SIGKILL)));
     }
 
@@ -159,11 +160,15 @@ mod tests {
     #[test]
     fn a_pidfd_signals_and_reaps_its_process() {
         let child = spawn("sleep 30");
-        let pidfd = match Pidfd::open(child.id()) {
-            Err(Errno::ENOSYS) => return, // kernel before 5.3
+        let pidfd = match Pidfd::open(child) {
+            Err(Errno::ENOSYS) => {
+                kill(child, SIGKILL).unwrap();
+                reap(|| try_wait(child));
+                return; // kernel before 5.3
+            }
             other => other.unwrap(),
         };
-        assert_eq!(pidfd.pid(), child.id());
+        assert_eq!(pidfd.pid(), child);
         assert_eq!(pidfd.try_wait(), Ok(None));
         pidfd.send_signal(SIGKILL).unwrap();
         let status = reap(|| pidfd.try_wait());

@@ -222,19 +222,18 @@ mod tests {
         crate::Runtime::builder().current_thread().build().unwrap()
     }
 
-    fn spawn_std(script: &str) -> std::process::Child {
-        std::process::Command::new("sh").args(["-c", script]).spawn().unwrap()
+    /// Starts `sh -c script` with std; the tests reap it through this module.
+    fn spawn_std(script: &str) -> u32 {
+        std::process::Command::new("sh").args(["-c", script]).spawn().unwrap().id()
     }
 
     #[test]
     fn the_sigchld_reaper_waits_for_the_exit_and_can_kill() {
         current_thread().block_on(async {
-            let child = spawn_std("sleep 0.05; exit 7");
-            let mut reaper = Reaper::with_sigchld(child.id()).unwrap();
+            let mut reaper = Reaper::with_sigchld(spawn_std("sleep 0.05; exit 7")).unwrap();
             assert_eq!(poll_fn(|cx| reaper.poll_wait(cx)).await.unwrap().code(), Some(7));
 
-            let child = spawn_std("sleep 30");
-            let mut reaper = Reaper::with_sigchld(child.id()).unwrap();
+            let mut reaper = Reaper::with_sigchld(spawn_std("sleep 30")).unwrap();
             assert_eq!(reaper.try_wait().unwrap(), None);
             reaper.kill().unwrap();
             assert_eq!(poll_fn(|cx| reaper.poll_wait(cx)).await.unwrap().signal(), Some(SIGKILL));
@@ -245,8 +244,7 @@ mod tests {
     #[test]
     fn an_orphan_watched_through_sigchld_is_reaped_when_it_exits() {
         current_thread().block_on(async {
-            let child = spawn_std("sleep 0.1");
-            let pid = child.id();
+            let pid = spawn_std("sleep 0.1");
             adopt(Reaper::with_sigchld(pid).unwrap().into_orphan());
             let deadline = Instant::now() + Duration::from_secs(20);
             // A zombie still has its /proc entry; a reaped child has none.
