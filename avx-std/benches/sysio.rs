@@ -19,11 +19,11 @@ const READERS: usize = 64;
 /// The workloads, written once against a runtime's `process` and `fs` modules (`$wait` is the
 /// child's "wait for exit" method: `wait`, or `status` on smol).
 macro_rules! workloads {
-    ($module:ident, $process:path, $fs:path, $wait:ident) => {
+    ($module:ident, $($process:ident)::+, $fs:path, $wait:ident) => {
         mod $module {
             use super::*;
             use $fs as fs;
-            use $process::Command;
+            use $($process)::+::Command;
 
             /// Spawns every process, then awaits each one's exit.
             pub async fn spawn_true() {

@@ -67,6 +67,20 @@ impl Listeners {
     }
 }
 
+impl Listeners {
+    /// Wakes every waiting listener without a delivery (each re-checks its situation).
+    #[cfg(unix)]
+    pub(crate) fn wake_all(&self) {
+        let wakers: Vec<Waker> = {
+            let by_event = self.by_event.lock().unwrap_or_else(PoisonError::into_inner);
+            by_event.values().flatten().filter_map(|listener| listener.state().waker.take()).collect()
+        };
+        for waker in wakers {
+            waker.wake();
+        }
+    }
+}
+
 impl Subscription {
     /// Ready once for every burst of deliveries since the last time it was ready.
     pub(crate) fn poll_delivered(&self, cx: &mut Context<'_>) -> Poll<()> {
@@ -145,6 +159,18 @@ mod tests {
         drop(two);
         assert!(!table.broadcast(2), "nobody listens to 2 any more");
         assert!(table.broadcast(1));
+    }
+
+    #[test]
+    fn wake_all_wakes_waiting_listeners_without_a_delivery() {
+        let table = leak();
+        let listener = table.subscribe(3);
+        let (count, waker) = waker();
+        let mut cx = Context::from_waker(&waker);
+        assert!(listener.poll_delivered(&mut cx).is_pending());
+        table.wake_all();
+        assert_eq!(count.0.load(Ordering::SeqCst), 1);
+        assert!(listener.poll_delivered(&mut cx).is_pending(), "woken, but nothing was delivered");
     }
 
     #[test]

@@ -4,14 +4,16 @@
 use super::listeners::{Listeners, Subscription};
 use crate::io::registration::Source;
 use crate::runtime::context::{self, NO_RUNTIME};
+use avx_core::Interest;
 use avx_os::fd::OwnedFd;
 use avx_os::signal::{self as os, CatchError};
 use std::fmt;
 use std::future::poll_fn;
 use std::io;
 use std::os::raw::c_int;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
-use std::task::{ready, Context, Poll};
+use std::task::{Context, Poll, Wake, Waker};
 
 /// A kind of signal to listen for: one of the named constructors, or any number with
 /// [`SignalKind::from_raw`].
@@ -106,64 +108,99 @@ impl From<SignalKind> for c_int {
 /// Everyone listening, by signal number.
 static LISTENERS: Listeners = Listeners::new();
 
-/// The wake pipe as one runtime's reactor watches it; shared by that runtime's listeners.
+/// The wake pipe as one runtime's reactor watches it, shared by that runtime's listeners.
+/// The reactor wakes it directly: it drains the pipe and broadcasts the signals from the
+/// waking thread, so no listener's task needs to be polled (or even exist) for that.
 struct Receiver {
     wake: Source<OwnedFd>,
     /// The address of the runtime's I/O driver (kept alive by `wake`), to find it again.
     driver: usize,
+    /// The runtime shut down: nothing watches the pipe through this receiver any more.
+    gone: AtomicBool,
+    /// Wakes this receiver (holds it weakly: the reactor keeps the waker).
+    waker: Waker,
+}
+
+/// The waker the reactor calls when the wake pipe becomes readable.
+struct Pump(Weak<Receiver>);
+
+impl Wake for Pump {
+    fn wake(self: Arc<Self>) {
+        if let Some(receiver) = self.0.upgrade() {
+            receiver.pump();
+        }
+    }
 }
 
 /// The receivers of the runtimes that have listeners.
 static RECEIVERS: Mutex<Vec<Weak<Receiver>>> = Mutex::new(Vec::new());
 
+/// The runtime's I/O driver address, the key of its receiver.
+fn current_driver() -> io::Result<usize> {
+    context::with_current(|handle| Arc::as_ptr(&handle.inner.io) as usize).map_err(|_| io::Error::other(NO_RUNTIME))
+}
+
 /// The receiver of the runtime current on this thread, registering one if it has none yet.
 fn current_receiver() -> io::Result<Arc<Receiver>> {
-    let driver = context::with_current(|handle| Arc::as_ptr(&handle.inner.io) as usize)
-        .map_err(|_| io::Error::other(NO_RUNTIME))?;
+    let driver = current_driver()?;
     let mut receivers = RECEIVERS.lock().unwrap_or_else(PoisonError::into_inner);
     receivers.retain(|receiver| receiver.strong_count() > 0);
     if let Some(receiver) = receivers.iter().filter_map(Weak::upgrade).find(|r| r.driver == driver) {
         return Ok(receiver);
     }
     let fd = os::wake_receiver().map_err(|e| io::Error::from_raw_os_error(e.raw()))?;
-    let receiver = Arc::new(Receiver { wake: Source::new(fd)?, driver });
+    let wake = Source::new(fd)?;
+    let receiver = Arc::new_cyclic(|this| Receiver {
+        wake,
+        driver,
+        gone: AtomicBool::new(false),
+        waker: Waker::from(Arc::new(Pump(this.clone()))),
+    });
     receivers.push(Arc::downgrade(&receiver));
+    drop(receivers);
+    // Registration starts out readable: this drains what is already there and arms the waker.
+    receiver.pump();
     Ok(receiver)
 }
 
-/// The runtime behind a receiver has shut down.
-struct RuntimeGone;
-
 impl Receiver {
-    /// Ready once wake-up bytes were read (someone must broadcast what they announce).
-    fn poll_wake(&self, cx: &mut Context<'_>) -> Poll<Result<(), RuntimeGone>> {
+    /// Drains the wake pipe and broadcasts what it announced, until the reactor has to wake
+    /// this receiver again for more.
+    fn pump(&self) {
+        let mut cx = Context::from_waker(&self.waker);
         loop {
-            let Ok(event) = ready!(self.wake.poll_ready(cx, avx_core::Interest::READABLE)) else {
-                return Poll::Ready(Err(RuntimeGone));
-            };
-            let mut buf = [0u8; 64];
-            let mut read_any = false;
-            // Drain to "would block" so the next byte makes a new edge for the reactor.
-            while let Ok(n @ 1..) = self.wake.socket().read(&mut buf) {
-                read_any = true;
-                if n < buf.len() {
-                    break;
+            match self.wake.poll_ready(&mut cx, Interest::READABLE) {
+                Poll::Pending => return,
+                Poll::Ready(Err(_)) => {
+                    self.gone.store(true, Ordering::Release);
+                    // Their runtime is gone: let each listener move to another or end.
+                    LISTENERS.wake_all();
+                    return;
+                }
+                Poll::Ready(Ok(event)) => {
+                    let mut buf = [0u8; 64];
+                    let mut read_any = false;
+                    // A pipe read shorter than asked emptied it, so the next byte is a new edge.
+                    while let Ok(n @ 1..) = self.wake.socket().read(&mut buf) {
+                        read_any = true;
+                        if n < buf.len() {
+                            break;
+                        }
+                    }
+                    if read_any {
+                        os::drain_pending(|signum| {
+                            LISTENERS.broadcast(signum);
+                        });
+                    }
+                    self.wake.clear_readiness(event);
                 }
             }
-            if read_any {
-                return Poll::Ready(Ok(()));
-            }
-            // Another runtime drained it first; its broadcast reaches our listeners.
-            self.wake.clear_readiness(event);
         }
     }
-}
 
-/// Hands every delivered signal to its listeners.
-fn broadcast_pending() {
-    os::drain_pending(|signum| {
-        LISTENERS.broadcast(signum);
-    });
+    fn is_gone(&self) -> bool {
+        self.gone.load(Ordering::Acquire)
+    }
 }
 
 fn catch_error(error: CatchError) -> io::Error {
@@ -190,9 +227,11 @@ pub struct Signal {
 /// saying why; if the system refuses the handler or a descriptor.
 pub fn signal(kind: SignalKind) -> io::Result<Signal> {
     os::check(kind.0).map_err(catch_error)?;
-    let receiver = current_receiver()?;
+    current_driver()?;
     os::catch(kind.0).map_err(catch_error)?;
-    Ok(Signal { subscription: LISTENERS.subscribe(kind.0), receiver })
+    // Subscribed before the receiver's first drain, which may hold this very signal.
+    let subscription = LISTENERS.subscribe(kind.0);
+    Ok(Signal { subscription, receiver: current_receiver()? })
 }
 
 impl Signal {
@@ -208,14 +247,13 @@ impl Signal {
             if self.subscription.poll_delivered(cx).is_ready() {
                 return Poll::Ready(Some(()));
             }
-            match self.receiver.poll_wake(cx) {
-                Poll::Ready(Ok(())) => broadcast_pending(),
-                Poll::Ready(Err(RuntimeGone)) => match current_receiver() {
-                    // Go on through the runtime current now (the listener moved there).
-                    Ok(receiver) if !Arc::ptr_eq(&receiver, &self.receiver) => self.receiver = receiver,
-                    _ => return Poll::Ready(None),
-                },
-                Poll::Pending => return Poll::Pending,
+            if !self.receiver.is_gone() {
+                return Poll::Pending;
+            }
+            // Go on through the runtime current now, if there is one (and it is alive).
+            match current_receiver() {
+                Ok(receiver) if !receiver.is_gone() => self.receiver = receiver,
+                _ => return Poll::Ready(None),
             }
         }
     }
