@@ -71,6 +71,23 @@ fn no_child_is_left_a_zombie() {
         eventually("every child reaped", || zombies().is_empty() && !exists(late) && !exists(doomed)).await;
     });
 
+    // A child owned by a task that the runtime's shutdown drops.
+    let runtime = self::runtime();
+    let (started, owner_started) = std::sync::mpsc::channel();
+    runtime.spawn(async move {
+        let child = Command::new("sleep").arg("1").spawn().unwrap();
+        started.send(child.id().unwrap()).unwrap();
+        std::future::pending::<()>().await;
+        drop(child);
+    });
+    let owned_pid = owner_started.recv().unwrap();
+    drop(runtime);
+    let runtime = self::runtime();
+    runtime.block_on(async {
+        Command::new("true").status().await.unwrap();
+        eventually("the child of a dropped task reaped", || zombies().is_empty() && !exists(owned_pid)).await;
+    });
+
     // A child dropped when no runtime is left: reaped once a runtime spawns again.
     let mut orphan = runtime.block_on(async { Command::new("sleep").arg("1").spawn().unwrap() });
     let orphan_pid = orphan.id().unwrap();

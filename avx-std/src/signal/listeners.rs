@@ -126,13 +126,10 @@ mod tests {
         (count.clone(), Waker::from(count))
     }
 
-    fn leak() -> &'static Listeners {
-        Box::leak(Box::new(Listeners::new()))
-    }
-
     #[test]
     fn a_burst_of_deliveries_is_seen_once_by_each_listener() {
-        let table = leak();
+        static TABLE: Listeners = Listeners::new();
+        let table = &TABLE;
         let (a, b) = (table.subscribe(1), table.subscribe(1));
         let (count, waker) = waker();
         let mut cx = Context::from_waker(&waker);
@@ -149,7 +146,8 @@ mod tests {
 
     #[test]
     fn only_listeners_of_the_event_hear_it_and_a_dropped_one_leaves() {
-        let table = leak();
+        static TABLE: Listeners = Listeners::new();
+        let table = &TABLE;
         let (one, two) = (table.subscribe(1), table.subscribe(2));
         let (_count, waker) = waker();
         let mut cx = Context::from_waker(&waker);
@@ -163,7 +161,8 @@ mod tests {
 
     #[test]
     fn wake_all_wakes_waiting_listeners_without_a_delivery() {
-        let table = leak();
+        static TABLE: Listeners = Listeners::new();
+        let table = &TABLE;
         let listener = table.subscribe(3);
         let (count, waker) = waker();
         let mut cx = Context::from_waker(&waker);
@@ -175,7 +174,8 @@ mod tests {
 
     #[test]
     fn a_listener_subscribed_after_a_broadcast_does_not_see_it() {
-        let table = leak();
+        static TABLE: Listeners = Listeners::new();
+        let table = &TABLE;
         let _early = table.subscribe(5);
         table.broadcast(5);
         let late = table.subscribe(5);
