@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 mod common;
 use common::{Avx, Rt, SmolRuntime, Tokio};
 
-const ROUNDS: usize = 9;
+const ROUNDS: usize = 15;
 const PROCESSES: usize = 1_000;
 const FILES: usize = 10_000;
 const FILE_SIZE: usize = 4096;
@@ -85,21 +85,25 @@ fn time(f: impl FnOnce()) -> Duration {
     start.elapsed()
 }
 
-fn report(workload: &str, samples: &mut [(&str, Vec<Duration>)]) {
+fn report(workload: &str, samples: &[(&str, Vec<Duration>)]) {
     println!("\n{workload} ({ROUNDS} interleaved rounds)");
-    let median = |v: &mut Vec<Duration>| {
-        v.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    let medians: Vec<_> = samples.iter_mut().map(|(name, v)| (*name, median(v), v[0], v[v.len() - 1])).collect();
-    let tokio = medians.iter().find(|m| m.0 == "tokio").map(|m| m.1).unwrap();
-    for (name, median, min, max) in medians {
+    let tokio = &samples.iter().find(|(name, _)| *name == "tokio").expect("tokio ran").1;
+    for (name, times) in samples {
+        let mut sorted = times.clone();
+        sorted.sort();
+        // Each round's time over tokio's in the same round: drift of the machine cancels out.
+        let ratios = times.iter().zip(tokio).map(|(t, k)| t.as_secs_f64() / k.as_secs_f64()).collect();
         println!(
-            "  {name:<6} median {:>9.2} ms   range {:>8.2} – {:>8.2} ms   / tokio {:.2}",
-            median.as_secs_f64() * 1e3,
-            min.as_secs_f64() * 1e3,
-            max.as_secs_f64() * 1e3,
-            median.as_secs_f64() / tokio.as_secs_f64()
+            "  {name:<6} median {:>8.2} ms   range {:>8.2} – {:>8.2} ms   per-round / tokio: median {:.2}",
+            ms(sorted[sorted.len() / 2]),
+            ms(sorted[0]),
+            ms(sorted[sorted.len() - 1]),
+            median(ratios)
         );
     }
 }
@@ -141,6 +145,6 @@ fn main() {
         eprintln!("round {}/{ROUNDS} done", round + 1);
     }
     std::fs::remove_dir_all(&dir).unwrap();
-    report(&format!("spawn {PROCESSES} `true` processes, then await each"), &mut spawn_samples);
-    report(&format!("fs::read {FILES} files of {FILE_SIZE} B from {READERS} tasks"), &mut read_samples);
+    report(&format!("spawn {PROCESSES} `true` processes, then await each"), &spawn_samples);
+    report(&format!("fs::read {FILES} files of {FILE_SIZE} B from {READERS} tasks"), &read_samples);
 }
