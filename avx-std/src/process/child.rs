@@ -105,6 +105,7 @@ impl Child {
 
 impl Drop for Child {
     fn drop(&mut self) {
+        // The placeholder status is never read: `self` is going away.
         let State::Running(running) = std::mem::replace(&mut self.state, State::Done(ExitStatus::from_raw(0))) else {
             return;
         };
