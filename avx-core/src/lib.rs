@@ -29,7 +29,7 @@ pub mod time;
 pub use block_on::block_on;
 #[doc(hidden)]
 pub use macros::support as __private;
-pub use park::{Clock, Interest, Park, RawSource, Reactor, Registry, Ticks, Token, Unpark};
+pub use park::{AsSource, BorrowedSource, Clock, Interest, Park, RawSource, Reactor, Registry, Ticks, Token, Unpark};
 
 #[cfg(all(test, loom))]
 mod deque_loom;

@@ -7,6 +7,7 @@
 //! nothing in avx-core requires them: readiness reaches tasks through [`crate::io::ScheduledIo`].
 
 use core::fmt;
+use core::marker::PhantomData;
 use core::time::Duration;
 
 /// The blocking half of a worker: sleep until unparked, an I/O event arrives, or the timeout.
@@ -68,6 +69,37 @@ impl Ticks {
 /// on Windows, whatever the integrator's device layer uses elsewhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RawSource(pub usize);
+
+/// A [`RawSource`] lent by its owner for `'a`: while the borrow lives the handle stays open
+/// and names the same object, so a [`Registry`] call cannot reach a handle someone else owns
+/// (or a number already reused for another one). Obtained from an owner through [`AsSource`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BorrowedSource<'a> {
+    raw: RawSource,
+    owner: PhantomData<&'a ()>,
+}
+
+impl BorrowedSource<'_> {
+    /// Borrows an open handle.
+    ///
+    /// # Safety
+    /// `raw` must be open for the whole lifetime of the borrow, and nothing may close it
+    /// while the borrow lives (an owner lends its own handle tied to `&self`).
+    pub const unsafe fn borrow_raw(raw: RawSource) -> Self {
+        BorrowedSource { raw, owner: PhantomData }
+    }
+
+    /// The handle's number, for the platform call.
+    pub const fn as_raw(self) -> RawSource {
+        self.raw
+    }
+}
+
+/// An owner of an OS handle that lends it to a [`Registry`].
+pub trait AsSource {
+    /// The handle, borrowed from `self`.
+    fn as_source(&self) -> BorrowedSource<'_>;
+}
 
 /// The reactor's name for one registration. Carries a generation so that a descriptor
 /// number reused by a new socket never receives the readiness of the old one.
@@ -131,17 +163,19 @@ pub trait Registry: Clone + Send + Sync + 'static {
     /// The platform's error type (an errno, an NTSTATUS, a driver code).
     type Error: fmt::Debug;
 
-    /// Starts watching `source` for `interest`; readiness is delivered to `io`.
+    /// Starts watching `source` for `interest`; readiness is delivered to `io`. The owner
+    /// deregisters before closing the handle (a handle closed while registered is dropped by
+    /// the OS poller, but its registration slot stays taken until the reactor shuts down).
     fn register(
         &self,
-        source: RawSource,
+        source: BorrowedSource<'_>,
         interest: Interest,
         io: alloc::sync::Arc<crate::io::ScheduledIo>,
     ) -> Result<Token, Self::Error>;
 
     /// Changes the interest of an existing registration.
-    fn reregister(&self, source: RawSource, token: Token, interest: Interest) -> Result<(), Self::Error>;
+    fn reregister(&self, source: BorrowedSource<'_>, token: Token, interest: Interest) -> Result<(), Self::Error>;
 
     /// Stops watching the source. After this returns no readiness reaches the old registration.
-    fn deregister(&self, source: RawSource, token: Token) -> Result<(), Self::Error>;
+    fn deregister(&self, source: BorrowedSource<'_>, token: Token) -> Result<(), Self::Error>;
 }

@@ -11,8 +11,13 @@ extern crate alloc;
 extern crate std;
 
 pub mod clock;
+#[cfg(unix)]
+pub mod fd;
 pub mod net;
+#[cfg(unix)]
+pub mod process;
 pub mod reactor;
+pub mod signal;
 pub mod sync;
 pub mod sys;
 

@@ -1,15 +1,20 @@
 //! avx-std: the avx async runtime for ordinary applications.
 //! `Runtime`, `spawn`, `block_on`, tasks, TCP/UDP/Unix sockets and async I/O, timers, sync
-//! primitives and channels, `join!`/`select!`, and the `#[main]`/`#[test]` attributes.
+//! primitives and channels, files, signals, child processes, `join!`/`select!`, and the
+//! `#[main]`/`#[test]` attributes.
 #![warn(missing_docs)]
 
 // `#[avx_std::main]`/`#[avx_std::test]` expand to `::avx_std::..` paths; this makes those
 // resolve inside avx-std itself too.
 extern crate self as avx_std;
 
+pub mod fs;
 pub mod io;
 pub mod net;
+#[cfg(unix)]
+pub mod process;
 pub mod runtime;
+pub mod signal;
 pub use avx_core::sim;
 pub mod sync;
 pub mod task;

@@ -3,10 +3,10 @@
 
 use alloc::vec::Vec;
 
-use avx_core::RawSource;
+use avx_core::{AsSource, BorrowedSource, RawSource};
 
 use super::{Addr, Domain, Shutdown, Type};
-use crate::sys::os::close;
+use crate::fd::OwnedFd;
 use crate::sys::os::net as sys;
 use crate::sys::sockaddr::{SockAddr, SockAddrBuf, AF_INET, AF_INET6, AF_UNIX};
 use crate::sys::Errno;
@@ -14,7 +14,7 @@ use crate::sys::Errno;
 /// An owned nonblocking socket; closed on drop.
 #[derive(Debug)]
 pub struct Socket {
-    fd: i32,
+    owned: OwnedFd,
 }
 
 fn family(domain: Domain) -> u16 {
@@ -52,16 +52,26 @@ fn as_bool(value: i32) -> bool {
 }
 
 impl Socket {
+    /// Wraps a descriptor this crate just created.
+    fn owning(fd: i32) -> Socket {
+        // SAFETY: `fd` was just returned by the kernel and nothing else has seen it.
+        Socket { owned: unsafe { OwnedFd::from_raw(fd) } }
+    }
+
+    fn fd(&self) -> i32 {
+        self.owned.as_raw()
+    }
+
     /// A new nonblocking socket.
     pub fn new(domain: Domain, ty: Type) -> Result<Socket, Errno> {
         let fd = sys::socket(family(domain), sock_type(ty), 0)?;
-        Ok(Socket { fd: fd as i32 })
+        Ok(Socket::owning(fd as i32))
     }
 
     /// A connected pair of Unix-domain sockets.
     pub fn pair(ty: Type) -> Result<(Socket, Socket), Errno> {
         let [a, b] = sys::socketpair(AF_UNIX, sock_type(ty))?;
-        Ok((Socket { fd: a }, Socket { fd: b }))
+        Ok((Socket::owning(a), Socket::owning(b)))
     }
 
     /// Takes ownership of an open socket, e.g. one made with std or another library. The caller
@@ -70,47 +80,41 @@ impl Socket {
     /// # Safety
     /// `raw` must be an open socket that nothing else closes: this `Socket` closes it on drop.
     pub unsafe fn from_raw(raw: RawSource) -> Socket {
-        Socket { fd: raw.0 as i32 }
+        // SAFETY: the caller hands over an open socket nobody else closes.
+        Socket { owned: unsafe { OwnedFd::from_raw(raw.0 as i32) } }
     }
 
     /// Gives up ownership without closing: the caller now owns the socket.
     pub fn into_raw(self) -> RawSource {
-        let raw = self.raw();
-        core::mem::forget(self);
-        raw
-    }
-
-    /// The descriptor, for registering with the reactor.
-    pub fn raw(&self) -> RawSource {
-        RawSource(self.fd as usize)
+        RawSource(self.owned.into_raw() as usize)
     }
 
     /// Binds to `addr`.
     pub fn bind(&self, addr: &Addr) -> Result<(), Errno> {
-        sys::bind(self.fd, &encode(addr)?).map(drop)
+        sys::bind(self.fd(), &encode(addr)?).map(drop)
     }
 
     /// Starts listening with room for `backlog` pending connections.
     pub fn listen(&self, backlog: i32) -> Result<(), Errno> {
-        sys::listen(self.fd, backlog).map(drop)
+        sys::listen(self.fd(), backlog).map(drop)
     }
 
     /// Accepts a pending connection as a new nonblocking socket (`EAGAIN` if none).
     pub fn accept(&self) -> Result<(Socket, Addr), Errno> {
-        let (fd, addr) = sys::accept4(self.fd)?;
-        let socket = Socket { fd };
+        let (fd, addr) = sys::accept4(self.fd())?;
+        let socket = Socket::owning(fd);
         Ok((socket, decode(&addr)?))
     }
 
     /// Starts connecting; an error with [`Errno::is_in_progress`] means "wait until writable,
     /// then read [`Socket::take_error`]".
     pub fn connect(&self, addr: &Addr) -> Result<(), Errno> {
-        sys::connect(self.fd, &encode(addr)?).map(drop)
+        sys::connect(self.fd(), &encode(addr)?).map(drop)
     }
 
     /// Reads and clears the pending error (`SO_ERROR`).
     pub fn take_error(&self) -> Result<Option<Errno>, Errno> {
-        let code = sys::getsockopt_int(self.fd, sys::SOL_SOCKET, sys::SO_ERROR)?;
+        let code = sys::getsockopt_int(self.fd(), sys::SOL_SOCKET, sys::SO_ERROR)?;
         Ok((code != 0).then_some(Errno(code)))
     }
 
@@ -118,27 +122,27 @@ impl Socket {
     pub fn read(&self, buf: &mut [u8]) -> Result<usize, Errno> {
         // `recv` rather than `read`: the socket call skips the file layer's bookkeeping
         // (fsnotify, position checks), measurably cheaper per request.
-        sys::recv(self.fd, buf, 0)
+        sys::recv(self.fd(), buf, 0)
     }
 
     /// Writes from `buf` (connected sockets).
     pub fn write(&self, buf: &[u8]) -> Result<usize, Errno> {
-        sys::sendto(self.fd, buf, 0, None)
+        sys::sendto(self.fd(), buf, 0, None)
     }
 
     /// Reads without consuming.
     pub fn peek(&self, buf: &mut [u8]) -> Result<usize, Errno> {
-        sys::recv(self.fd, buf, sys::MSG_PEEK)
+        sys::recv(self.fd(), buf, sys::MSG_PEEK)
     }
 
     /// Sends a datagram to `addr`.
     pub fn send_to(&self, buf: &[u8], addr: &Addr) -> Result<usize, Errno> {
-        sys::sendto(self.fd, buf, 0, Some(&encode(addr)?))
+        sys::sendto(self.fd(), buf, 0, Some(&encode(addr)?))
     }
 
     /// Receives a datagram and its sender.
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, Addr), Errno> {
-        let (n, addr) = sys::recvfrom(self.fd, buf, 0)?;
+        let (n, addr) = sys::recvfrom(self.fd(), buf, 0)?;
         Ok((n, decode(&addr)?))
     }
 
@@ -149,39 +153,38 @@ impl Socket {
             Shutdown::Write => sys::SHUT_WR,
             Shutdown::Both => sys::SHUT_RDWR,
         };
-        sys::shutdown(self.fd, how).map(drop)
+        sys::shutdown(self.fd(), how).map(drop)
     }
 
     /// Turns Nagle's algorithm off (`true`) or on.
     pub fn set_nodelay(&self, nodelay: bool) -> Result<(), Errno> {
-        sys::setsockopt_int(self.fd, sys::IPPROTO_TCP, sys::TCP_NODELAY, i32::from(nodelay)).map(drop)
+        sys::setsockopt_int(self.fd(), sys::IPPROTO_TCP, sys::TCP_NODELAY, i32::from(nodelay)).map(drop)
     }
 
     /// Whether Nagle's algorithm is off.
     pub fn nodelay(&self) -> Result<bool, Errno> {
-        sys::getsockopt_int(self.fd, sys::IPPROTO_TCP, sys::TCP_NODELAY).map(as_bool)
+        sys::getsockopt_int(self.fd(), sys::IPPROTO_TCP, sys::TCP_NODELAY).map(as_bool)
     }
 
     /// Allows binding to an address in `TIME_WAIT` (servers set this before `bind`).
     pub fn set_reuse_address(&self, reuse: bool) -> Result<(), Errno> {
-        sys::setsockopt_int(self.fd, sys::SOL_SOCKET, sys::SO_REUSEADDR, i32::from(reuse)).map(drop)
+        sys::setsockopt_int(self.fd(), sys::SOL_SOCKET, sys::SO_REUSEADDR, i32::from(reuse)).map(drop)
     }
 
     /// The address this socket is bound to.
     pub fn local_addr(&self) -> Result<Addr, Errno> {
-        decode(&sys::getsockname(self.fd)?)
+        decode(&sys::getsockname(self.fd())?)
     }
 
     /// The address of the connected peer.
     pub fn peer_addr(&self) -> Result<Addr, Errno> {
-        decode(&sys::getpeername(self.fd)?)
+        decode(&sys::getpeername(self.fd())?)
     }
 }
 
-impl Drop for Socket {
-    fn drop(&mut self) {
-        // Nothing useful can be done about a failed close; the descriptor is released anyway.
-        let _ = close(self.fd);
+impl AsSource for Socket {
+    fn as_source(&self) -> BorrowedSource<'_> {
+        self.owned.as_source()
     }
 }
 

@@ -8,7 +8,7 @@
 
 use alloc::vec::Vec;
 
-use avx_core::{Interest, RawSource};
+use avx_core::{AsSource, BorrowedSource, Interest, RawSource};
 
 use super::{Addr, Domain, Shutdown, Type};
 use crate::reactor::iocp_rearm;
@@ -68,8 +68,8 @@ impl Socket {
         raw
     }
 
-    /// The socket handle, for registering with the reactor.
-    pub fn raw(&self) -> RawSource {
+    /// The socket handle's number, the key of the reactor's re-arm table.
+    fn raw(&self) -> RawSource {
         RawSource(self.socket)
     }
 
@@ -189,6 +189,13 @@ impl Socket {
             }
             Err(e) => Err(e),
         }
+    }
+}
+
+impl AsSource for Socket {
+    fn as_source(&self) -> BorrowedSource<'_> {
+        // SAFETY: the socket stays open while `self` is borrowed: only `Drop` closes it.
+        unsafe { BorrowedSource::borrow_raw(self.raw()) }
     }
 }
 

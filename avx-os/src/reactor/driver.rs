@@ -15,7 +15,7 @@ use core::sync::atomic::{AtomicBool, Ordering};
 use core::time::Duration;
 
 use avx_core::io::{Ready, ScheduledIo};
-use avx_core::{Interest, Park, RawSource, Reactor, Registry, Token, Unpark};
+use avx_core::{BorrowedSource, Interest, Park, RawSource, Reactor, Registry, Token, Unpark};
 
 use super::slab::Slab;
 use super::wakeup::{PollerWake, Route};
@@ -123,25 +123,25 @@ pub struct OsRegistry(pub Arc<Driver>);
 impl Registry for OsRegistry {
     type Error = Errno;
 
-    fn register(&self, source: RawSource, interest: Interest, io: Arc<ScheduledIo>) -> Result<Token, Errno> {
+    fn register(&self, source: BorrowedSource<'_>, interest: Interest, io: Arc<ScheduledIo>) -> Result<Token, Errno> {
         let driver = &self.0;
         let token = driver.registrations.lock().insert(io).ok_or(Errno::ENOMEM)?;
-        if let Err(e) = driver.poller.add(source, token, interest) {
+        if let Err(e) = driver.poller.add(source.as_raw(), token, interest) {
             driver.registrations.lock().remove(token);
             return Err(e);
         }
         Ok(token)
     }
 
-    fn reregister(&self, source: RawSource, token: Token, interest: Interest) -> Result<(), Errno> {
-        self.0.poller.modify(source, token, interest)
+    fn reregister(&self, source: BorrowedSource<'_>, token: Token, interest: Interest) -> Result<(), Errno> {
+        self.0.poller.modify(source.as_raw(), token, interest)
     }
 
-    fn deregister(&self, source: RawSource, token: Token) -> Result<(), Errno> {
+    fn deregister(&self, source: BorrowedSource<'_>, token: Token) -> Result<(), Errno> {
         // Remove from the table first: an event already dequeued by the poller then finds
         // no registration, even if the source number is reused at once.
         self.0.registrations.lock().remove(token);
-        self.0.poller.delete(source, token)
+        self.0.poller.delete(source.as_raw(), token)
     }
 }
 

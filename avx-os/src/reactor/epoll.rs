@@ -7,16 +7,17 @@ use avx_core::io::Ready;
 use avx_core::{Interest, RawSource, Token};
 
 use super::driver::Poller;
+use crate::fd::OwnedFd;
 use crate::sys::linux::epoll::*;
-use crate::sys::linux::{close, eventfd2, read, write, Errno, EFD_CLOEXEC, EFD_NONBLOCK};
+use crate::sys::linux::{eventfd2, Errno, EFD_CLOEXEC, EFD_NONBLOCK};
 
 /// epoll data value of the eventfd (never a slab token: those have far fewer index bits set).
 const WAKE_TOKEN: u64 = u64::MAX;
 
 /// The epoll instance and its wake-up eventfd.
 pub(crate) struct Epoll {
-    epfd: i32,
-    eventfd: i32,
+    epfd: OwnedFd,
+    eventfd: OwnedFd,
 }
 
 impl Epoll {
@@ -33,7 +34,7 @@ impl Epoll {
 
     fn ctl(&self, op: i32, source: RawSource, token: Token, interest: Interest) -> Result<(), Errno> {
         let ev = EpollEvent { events: Self::mask(interest), data: token.0 as u64 };
-        epoll_ctl(self.epfd, op, source.0 as i32, Some(&ev)).map(drop)
+        epoll_ctl(self.epfd.as_raw(), op, source.0 as i32, Some(&ev)).map(drop)
     }
 }
 
@@ -41,19 +42,13 @@ impl Poller for Epoll {
     type Event = EpollEvent;
 
     fn new() -> Result<Epoll, Errno> {
-        let epfd = epoll_create1(EPOLL_CLOEXEC)? as i32;
-        let eventfd = match eventfd2(0, EFD_CLOEXEC | EFD_NONBLOCK) {
-            Ok(fd) => fd as i32,
-            Err(e) => {
-                let _ = close(epfd);
-                return Err(e);
-            }
-        };
-        // From here on `Drop` closes both descriptors.
-        let epoll = Epoll { epfd, eventfd };
+        // SAFETY: epoll_create1 just returned the descriptor; nothing else has seen it.
+        let epfd = unsafe { OwnedFd::from_raw(epoll_create1(EPOLL_CLOEXEC)? as i32) };
+        // SAFETY: eventfd2 just returned the descriptor; nothing else has seen it.
+        let eventfd = unsafe { OwnedFd::from_raw(eventfd2(0, EFD_CLOEXEC | EFD_NONBLOCK)? as i32) };
         let ev = EpollEvent { events: EPOLLIN | EPOLLET, data: WAKE_TOKEN };
-        epoll_ctl(epfd, EPOLL_CTL_ADD, eventfd, Some(&ev))?;
-        Ok(epoll)
+        epoll_ctl(epfd.as_raw(), EPOLL_CTL_ADD, eventfd.as_raw(), Some(&ev))?;
+        Ok(Epoll { epfd, eventfd })
     }
 
     fn add(&self, source: RawSource, token: Token, interest: Interest) -> Result<(), Errno> {
@@ -65,16 +60,16 @@ impl Poller for Epoll {
     }
 
     fn delete(&self, source: RawSource, _token: Token) -> Result<(), Errno> {
-        epoll_ctl(self.epfd, EPOLL_CTL_DEL, source.0 as i32, None).map(drop)
+        epoll_ctl(self.epfd.as_raw(), EPOLL_CTL_DEL, source.0 as i32, None).map(drop)
     }
 
     fn wait(&self, events: &mut [EpollEvent], timeout: Option<Duration>) -> usize {
-        epoll_pwait(self.epfd, events, timeout_ms(timeout)).unwrap_or(0)
+        epoll_pwait(self.epfd.as_raw(), events, timeout_ms(timeout)).unwrap_or(0)
     }
 
     fn wake(&self) {
         // EAGAIN means the counter is saturated: a wake-up is already pending.
-        let _ = write(self.eventfd, &1u64.to_ne_bytes());
+        let _ = self.eventfd.write(&1u64.to_ne_bytes());
     }
 
     fn decode(&self, event: &EpollEvent) -> Option<(Token, Ready)> {
@@ -82,17 +77,10 @@ impl Poller for Epoll {
         if data == WAKE_TOKEN {
             let mut buf = [0u8; 8];
             // Draining may fail with EAGAIN if another wake raced; either way it is consumed.
-            let _ = read(self.eventfd, &mut buf);
+            let _ = self.eventfd.read(&mut buf);
             return None;
         }
         Some((Token(data as usize), ready_from_epoll(bits)))
-    }
-}
-
-impl Drop for Epoll {
-    fn drop(&mut self) {
-        let _ = close(self.eventfd);
-        let _ = close(self.epfd);
     }
 }
 

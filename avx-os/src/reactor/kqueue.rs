@@ -8,8 +8,9 @@ use avx_core::{Interest, RawSource, Token};
 
 use super::driver::Poller;
 use super::kevent_ready::{ready_from_kevent, EVFILT_READ, EVFILT_WRITE, EV_ERROR};
+use crate::fd::OwnedFd;
 use crate::sys::bsd::kqueue::*;
-use crate::sys::bsd::{close, Errno, Timespec};
+use crate::sys::bsd::{Errno, Timespec};
 
 /// Identifier of the wake-up `EVFILT_USER` event (user events have their own name space).
 const WAKE_IDENT: usize = 0;
@@ -18,7 +19,7 @@ const WAKE_UDATA: usize = usize::MAX;
 
 /// The kqueue descriptor.
 pub(crate) struct Kqueue {
-    kq: i32,
+    kq: OwnedFd,
 }
 
 impl Kqueue {
@@ -32,7 +33,7 @@ impl Kqueue {
         }
         let changes = &flagged[..changes.len()];
         let zero = Timespec::default();
-        let n = kevent(self.kq, changes, &mut receipts[..changes.len()], Some(&zero))?;
+        let n = kevent(self.kq.as_raw(), changes, &mut receipts[..changes.len()], Some(&zero))?;
         for (receipt, change) in receipts[..n].iter().zip(changes) {
             let errno = Errno(receipt.data as i32);
             let ignorable = change.flags & EV_DELETE != 0 && errno == Errno::ENOENT;
@@ -59,8 +60,8 @@ impl Poller for Kqueue {
     type Event = Kevent;
 
     fn new() -> Result<Kqueue, Errno> {
-        // From here on `Drop` closes the descriptor.
-        let kqueue = Kqueue { kq: kqueue()? };
+        // SAFETY: kqueue() just returned the descriptor; nothing else has seen it.
+        let kqueue = Kqueue { kq: unsafe { OwnedFd::from_raw(kqueue()?) } };
         kqueue.apply(&[Kevent::new(WAKE_IDENT, EVFILT_USER, EV_ADD | EV_CLEAR, 0, WAKE_UDATA)])?;
         Ok(kqueue)
     }
@@ -84,13 +85,13 @@ impl Poller for Kqueue {
 
     fn wait(&self, events: &mut [Kevent], timeout: Option<Duration>) -> usize {
         let ts = timeout.map(Timespec::from_duration);
-        kevent(self.kq, &[], events, ts.as_ref()).unwrap_or(0)
+        kevent(self.kq.as_raw(), &[], events, ts.as_ref()).unwrap_or(0)
     }
 
     fn wake(&self) {
         let trigger = Kevent::new(WAKE_IDENT, EVFILT_USER, 0, NOTE_TRIGGER, WAKE_UDATA);
         // Cannot fail on a live kqueue with the user event added in `new`.
-        let _ = kevent(self.kq, &[trigger], &mut [], Some(&Timespec::default()));
+        let _ = kevent(self.kq.as_raw(), &[trigger], &mut [], Some(&Timespec::default()));
     }
 
     fn decode(&self, event: &Kevent) -> Option<(Token, Ready)> {
@@ -98,11 +99,5 @@ impl Poller for Kqueue {
             return None; // EV_CLEAR re-arms it on delivery.
         }
         Some((Token(event.udata as usize), ready_from_kevent(event.filter, event.flags, event.fflags)))
-    }
-}
-
-impl Drop for Kqueue {
-    fn drop(&mut self) {
-        let _ = close(self.kq);
     }
 }

@@ -9,12 +9,10 @@ use std::task::Wake;
 use std::thread;
 
 use avx_core::io::{Ready, ScheduledIo};
-use avx_core::{Interest, Park, RawSource, Reactor, Registry, Unpark};
+use avx_core::{AsSource, Interest, Park, Reactor, Registry, Unpark};
 
 use super::Driver;
-use crate::sys::linux::net::{socketpair, SOCK_STREAM};
-use crate::sys::linux::sockaddr::AF_UNIX;
-use crate::sys::linux::{close, write};
+use crate::net::{Socket, Type};
 
 struct Count(AtomicUsize);
 impl Wake for Count {
@@ -32,13 +30,13 @@ fn counting_waker() -> (Arc<Count>, Waker) {
 fn written_socketpair_becomes_readable_and_wakes_the_reader() {
     let driver = Driver::new().unwrap();
     let mut park = driver.park();
-    let [a, b] = socketpair(AF_UNIX, SOCK_STREAM).unwrap();
+    let (a, b) = Socket::pair(Type::Stream).unwrap();
     let io = Arc::new(ScheduledIo::new());
-    let token = park.registry().register(RawSource(b as usize), Interest::READABLE, io.clone()).unwrap();
+    let token = park.registry().register(b.as_source(), Interest::READABLE, io.clone()).unwrap();
     let (count, waker) = counting_waker();
     let mut cx = Context::from_waker(&waker);
     assert!(io.poll_ready(&mut cx, Interest::READABLE).is_pending());
-    write(a, b"x").unwrap();
+    a.write(b"x").unwrap();
     while count.0.load(Ordering::SeqCst) == 0 {
         park.park(Some(Duration::from_secs(5)));
     }
@@ -46,9 +44,7 @@ fn written_socketpair_becomes_readable_and_wakes_the_reader() {
         Poll::Ready(Ok(ev)) => assert!(ev.ready.contains(Ready::READABLE)),
         other => panic!("{other:?}"),
     }
-    park.registry().deregister(RawSource(b as usize), token).unwrap();
-    close(a).unwrap();
-    close(b).unwrap();
+    park.registry().deregister(b.as_source(), token).unwrap();
 }
 
 #[test]
@@ -56,26 +52,24 @@ fn reused_fd_number_gets_no_stale_readiness() {
     let driver = Driver::new().unwrap();
     let mut park = driver.park();
     let registry = park.registry();
-    let [a, b] = socketpair(AF_UNIX, SOCK_STREAM).unwrap();
+    let (a, b) = Socket::pair(Type::Stream).unwrap();
     let old = Arc::new(ScheduledIo::new());
-    let old_token = registry.register(RawSource(b as usize), Interest::READABLE, old.clone()).unwrap();
-    write(a, b"x").unwrap();
-    registry.deregister(RawSource(b as usize), old_token).unwrap();
-    close(b).unwrap();
-    close(a).unwrap();
+    let old_token = registry.register(b.as_source(), Interest::READABLE, old.clone()).unwrap();
+    a.write(b"x").unwrap();
+    registry.deregister(b.as_source(), old_token).unwrap();
+    drop((b, a));
     // The kernel hands out the lowest free numbers, so the new pair reuses the old ones.
-    let [c, d] = socketpair(AF_UNIX, SOCK_STREAM).unwrap();
+    let (c, d) = Socket::pair(Type::Stream).unwrap();
     let new = Arc::new(ScheduledIo::new());
-    let new_token = registry.register(RawSource(d as usize), Interest::READABLE, new.clone()).unwrap();
+    let new_token = registry.register(d.as_source(), Interest::READABLE, new.clone()).unwrap();
     assert_ne!(old_token, new_token);
     park.park(Some(Duration::ZERO));
     let (_count, waker) = counting_waker();
     let mut cx = Context::from_waker(&waker);
     assert!(old.poll_ready(&mut cx, Interest::READABLE).is_pending());
     assert!(new.poll_ready(&mut cx, Interest::READABLE).is_pending());
-    registry.deregister(RawSource(d as usize), new_token).unwrap();
-    close(c).unwrap();
-    close(d).unwrap();
+    registry.deregister(d.as_source(), new_token).unwrap();
+    drop(c);
 }
 
 #[test]
@@ -114,12 +108,10 @@ fn unpark_wakes_workers_in_epoll_and_on_futex() {
 fn shutdown_wakes_registered_sources_with_driver_gone() {
     let driver = Driver::new().unwrap();
     let park = driver.park();
-    let [a, b] = socketpair(AF_UNIX, SOCK_STREAM).unwrap();
+    let (a, _b) = Socket::pair(Type::Stream).unwrap();
     let io = Arc::new(ScheduledIo::new());
-    park.registry().register(RawSource(a as usize), Interest::BOTH, io.clone()).unwrap();
+    park.registry().register(a.as_source(), Interest::BOTH, io.clone()).unwrap();
     driver.shutdown();
     let (_c, waker) = counting_waker();
     assert!(matches!(io.poll_ready(&mut Context::from_waker(&waker), Interest::READABLE), Poll::Ready(Err(_))));
-    close(a).unwrap();
-    close(b).unwrap();
 }

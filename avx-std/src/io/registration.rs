@@ -1,9 +1,9 @@
-//! `Source`: an OS socket registered with the current runtime's reactor, and the loop that
-//! turns "would block" into waiting for readiness. Dropping it deregisters the socket.
+//! `Source`: an OS socket (or pipe, or process descriptor) registered with the current
+//! runtime's reactor, and the loop that turns "would block" into waiting for readiness.
 
 use crate::runtime::context::{self, NO_RUNTIME};
 use avx_core::io::{driver_gone, Ready, ReadyEvent, ScheduledIo};
-use avx_core::{coop, Interest, Registry, Token};
+use avx_core::{coop, AsSource, Interest, Registry, Token};
 use avx_os::net::Socket;
 use avx_os::{Errno, OsRegistry};
 use std::future::poll_fn;
@@ -13,9 +13,10 @@ use std::ptr;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
-/// A registered, nonblocking socket.
-pub(crate) struct Source {
-    socket: Socket,
+/// A registered, nonblocking socket, or another nonblocking source `S` (a pipe end, a pidfd).
+/// Dropping it deregisters `S`, then drops it.
+pub(crate) struct Source<S: AsSource = Socket> {
+    socket: S,
     io: Arc<ScheduledIo>,
     registry: OsRegistry,
     token: Token,
@@ -25,25 +26,25 @@ pub(crate) fn os_error(errno: Errno) -> io::Error {
     io::Error::from(errno)
 }
 
-impl Source {
+impl<S: AsSource> Source<S> {
     /// Registers `socket` (for both directions, edge-triggered) with the current runtime.
-    pub(crate) fn new(socket: Socket) -> io::Result<Source> {
+    pub(crate) fn new(socket: S) -> io::Result<Source<S>> {
         let registry = context::with_current(|handle| OsRegistry(handle.inner.io.clone()))
             .map_err(|_| io::Error::other(NO_RUNTIME))?;
         let io = Arc::new(ScheduledIo::new());
         // Optimistic start: try the operation first; the first `WouldBlock` clears this.
         io.set_readiness(Ready::READABLE | Ready::WRITABLE);
-        let token = registry.register(socket.raw(), Interest::BOTH, io.clone()).map_err(os_error)?;
+        let token = registry.register(socket.as_source(), Interest::BOTH, io.clone()).map_err(os_error)?;
         Ok(Source { socket, io, registry, token })
     }
 
-    pub(crate) fn socket(&self) -> &Socket {
+    pub(crate) fn socket(&self) -> &S {
         &self.socket
     }
 
     /// Deregisters and hands the socket back (for `into_std`).
-    pub(crate) fn into_socket(self) -> Socket {
-        let _ = self.registry.deregister(self.socket.raw(), self.token);
+    pub(crate) fn into_socket(self) -> S {
+        let _ = self.registry.deregister(self.socket.as_source(), self.token);
         let this = ManuallyDrop::new(self);
         // SAFETY: `this` is never used or dropped again, so each field is read out exactly
         // once: the ones not returned are dropped here, the socket moves to the caller.
@@ -60,7 +61,7 @@ impl Source {
         &self,
         cx: &mut Context<'_>,
         interest: Interest,
-        op: impl FnMut(&Socket) -> Result<R, Errno>,
+        op: impl FnMut(&S) -> Result<R, Errno>,
     ) -> Poll<io::Result<R>> {
         self.poll_op(cx, interest, op, |_| false)
     }
@@ -74,7 +75,7 @@ impl Source {
         cx: &mut Context<'_>,
         interest: Interest,
         len: usize,
-        op: impl FnMut(&Socket) -> Result<usize, Errno>,
+        op: impl FnMut(&S) -> Result<usize, Errno>,
     ) -> Poll<io::Result<usize>> {
         self.poll_op(cx, interest, op, |&n| n > 0 && n < len)
     }
@@ -85,7 +86,7 @@ impl Source {
         &self,
         cx: &mut Context<'_>,
         interest: Interest,
-        mut op: impl FnMut(&Socket) -> Result<R, Errno>,
+        mut op: impl FnMut(&S) -> Result<R, Errno>,
         exhausted: impl Fn(&R) -> bool,
     ) -> Poll<io::Result<R>> {
         ready!(coop::poll_proceed(cx));
@@ -106,7 +107,7 @@ impl Source {
 
     /// Runs `op` once if the source is ready for `interest`; `WouldBlock` (and the readiness
     /// forgotten, so the next wait really waits) if it is not.
-    pub(crate) fn try_io<R>(&self, interest: Interest, op: impl FnOnce(&Socket) -> Result<R, Errno>) -> io::Result<R> {
+    pub(crate) fn try_io<R>(&self, interest: Interest, op: impl FnOnce(&S) -> Result<R, Errno>) -> io::Result<R> {
         let event = self.io.ready_event(interest).map_err(|_| driver_gone())?;
         let Some(event) = event else { return Err(io::ErrorKind::WouldBlock.into()) };
         op(&self.socket).map_err(|e| {
@@ -133,20 +134,16 @@ impl Source {
     }
 
     /// The async form of [`Source::poll_io`].
-    pub(crate) async fn io<R>(
-        &self,
-        interest: Interest,
-        mut op: impl FnMut(&Socket) -> Result<R, Errno>,
-    ) -> io::Result<R> {
+    pub(crate) async fn io<R>(&self, interest: Interest, mut op: impl FnMut(&S) -> Result<R, Errno>) -> io::Result<R> {
         poll_fn(|cx| self.poll_io(cx, interest, &mut op)).await
     }
 }
 
-impl Drop for Source {
+impl<S: AsSource> Drop for Source<S> {
     fn drop(&mut self) {
         // Deregistering first retires the token, so a descriptor number reused by the next
         // socket never sees this one's readiness. A failure (runtime already gone) is harmless:
         // closing the socket removes it from the OS poller anyway.
-        let _ = self.registry.deregister(self.socket.raw(), self.token);
+        let _ = self.registry.deregister(self.socket.as_source(), self.token);
     }
 }

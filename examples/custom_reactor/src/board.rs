@@ -11,12 +11,19 @@ use std::thread::Thread;
 use std::time::Duration;
 
 use avx_core::io::{Ready, ScheduledIo};
-use avx_core::{Clock, Interest, Park, RawSource, Reactor, Registry, Ticks, Token, Unpark};
+use avx_core::{BorrowedSource, Clock, Interest, Park, RawSource, Reactor, Registry, Ticks, Token, Unpark};
 
 use crate::device::{Device, Irq};
 
 /// The UART receive line as a reactor source.
 pub const UART_RX: RawSource = RawSource(1);
+
+/// The UART receive line as a registrable source.
+pub fn uart_rx() -> BorrowedSource<'static> {
+    // SAFETY: a board line is wired into the device: it exists, and means the same thing,
+    // for as long as the program runs.
+    unsafe { BorrowedSource::borrow_raw(UART_RX) }
+}
 /// The CPU the UART interrupt is routed to.
 const IRQ_CPU: usize = 0;
 
@@ -191,8 +198,13 @@ impl BoardRegistry {
 impl Registry for BoardRegistry {
     type Error = BoardError;
 
-    fn register(&self, source: RawSource, interest: Interest, io: Arc<ScheduledIo>) -> Result<Token, BoardError> {
-        match (source, interest.is_writable()) {
+    fn register(
+        &self,
+        source: BorrowedSource<'_>,
+        interest: Interest,
+        io: Arc<ScheduledIo>,
+    ) -> Result<Token, BoardError> {
+        match (source.as_raw(), interest.is_writable()) {
             (UART_RX, false) => {}
             (UART_RX, true) => return Err(BoardError::Unsupported),
             _ => return Err(BoardError::UnknownSource),
@@ -202,16 +214,16 @@ impl Registry for BoardRegistry {
         Ok(token)
     }
 
-    fn reregister(&self, source: RawSource, token: Token, interest: Interest) -> Result<(), BoardError> {
-        self.find(source, token)?;
+    fn reregister(&self, source: BorrowedSource<'_>, token: Token, interest: Interest) -> Result<(), BoardError> {
+        self.find(source.as_raw(), token)?;
         if interest.is_writable() {
             return Err(BoardError::Unsupported);
         }
         Ok(())
     }
 
-    fn deregister(&self, source: RawSource, token: Token) -> Result<(), BoardError> {
-        self.find(source, token)?;
+    fn deregister(&self, source: BorrowedSource<'_>, token: Token) -> Result<(), BoardError> {
+        self.find(source.as_raw(), token)?;
         self.0.sources.lock().unwrap().retain(|(t, _)| *t != token);
         Ok(())
     }

@@ -8,7 +8,7 @@ use std::task::{ready, Context, Poll};
 use avx_core::io::{self, AsyncRead, ScheduledIo};
 use avx_core::{Interest, Registry, Token};
 
-use crate::board::{BoardError, BoardRegistry, UART_RX};
+use crate::board::{uart_rx, BoardError, BoardRegistry};
 use crate::device::Device;
 
 /// A reader of the bytes the UART receives.
@@ -25,7 +25,7 @@ impl Uart {
         let io = Arc::new(ScheduledIo::new());
         // Edge-triggered: start out ready, so what arrived before registration is not missed.
         io.set_readiness(io::Ready::READABLE);
-        let token = registry.register(UART_RX, Interest::READABLE, io.clone())?;
+        let token = registry.register(uart_rx(), Interest::READABLE, io.clone())?;
         Ok(Uart { device, registry, token, io })
     }
 
@@ -45,7 +45,7 @@ impl Uart {
 
 impl Drop for Uart {
     fn drop(&mut self) {
-        let _ = self.registry.deregister(UART_RX, self.token);
+        let _ = self.registry.deregister(uart_rx(), self.token);
     }
 }
 

@@ -4,7 +4,9 @@
 crate::sys::errno::errnos! {
     EPERM = 1, "operation not permitted";
     ENOENT = 2, "no such file or directory";
+    ESRCH = 3, "no such process";
     EINTR = 4, "interrupted system call";
+    ECHILD = 10, "no child processes";
     EBADF = 9, "bad file descriptor";
     ENOMEM = 12, "out of memory";
     EACCES = 13, "permission denied";

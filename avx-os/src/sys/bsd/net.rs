@@ -91,16 +91,9 @@ fn creation_flags(ty: i32) -> i32 {
 /// on failure.
 #[cfg(target_os = "macos")]
 fn prepare(fd: i32) -> Result<i32, Errno> {
-    const F_GETFL: c_int = 3;
-    const F_SETFL: c_int = 4;
-    const O_NONBLOCK: c_int = 4;
     const SO_NOSIGPIPE: i32 = 0x1022;
     let setup = || -> Result<(), Errno> {
-        super::set_cloexec(fd)?;
-        // SAFETY: F_GETFL takes no argument.
-        let flags = check(unsafe { super::fcntl(fd, F_GETFL) } as isize)? as c_int;
-        // SAFETY: F_SETFL takes one int argument.
-        check(unsafe { super::fcntl(fd, F_SETFL, flags | O_NONBLOCK) } as isize)?;
+        super::set_cloexec_nonblocking(fd)?;
         setsockopt_int(fd, SOL_SOCKET, SO_NOSIGPIPE, 1).map(drop)
     };
     match setup() {
@@ -119,14 +112,14 @@ fn prepare(fd: i32) -> Result<i32, Errno> {
 }
 
 /// `socket(2)`, nonblocking and close-on-exec.
-pub fn socket(family: u16, ty: i32, protocol: i32) -> Result<usize, Errno> {
+pub(crate) fn socket(family: u16, ty: i32, protocol: i32) -> Result<usize, Errno> {
     // SAFETY: no pointer arguments.
     let fd = check(unsafe { c_socket(c_int::from(family), creation_flags(ty), protocol) } as isize)?;
     prepare(fd as i32).map(|fd| fd as usize)
 }
 
 /// `socketpair(2)` (nonblocking, close-on-exec).
-pub fn socketpair(family: u16, ty: i32) -> Result<[i32; 2], Errno> {
+pub(crate) fn socketpair(family: u16, ty: i32) -> Result<[i32; 2], Errno> {
     let mut fds = [0i32; 2];
     // SAFETY: `fds` is a writable int[2].
     check(unsafe { c_socketpair(c_int::from(family), creation_flags(ty), 0, fds.as_mut_ptr()) } as isize)?;
@@ -140,20 +133,20 @@ pub fn socketpair(family: u16, ty: i32) -> Result<[i32; 2], Errno> {
 }
 
 /// `bind(2)`.
-pub fn bind(fd: i32, addr: &SockAddrBuf) -> Result<usize, Errno> {
+pub(crate) fn bind(fd: i32, addr: &SockAddrBuf) -> Result<usize, Errno> {
     // SAFETY: `addr.bytes` holds `addr.len` (<= 128) initialised bytes.
     check(unsafe { c_bind(fd, addr.bytes.as_ptr(), addr.len) } as isize)
 }
 
 /// `listen(2)`.
-pub fn listen(fd: i32, backlog: i32) -> Result<usize, Errno> {
+pub(crate) fn listen(fd: i32, backlog: i32) -> Result<usize, Errno> {
     // SAFETY: no pointer arguments.
     check(unsafe { c_listen(fd, backlog) } as isize)
 }
 
 /// Accepts a connection as a nonblocking, close-on-exec socket; returns it and the peer
 /// address. Retried on `EINTR`; `EAGAIN` means "wait for readiness".
-pub fn accept4(fd: i32) -> Result<(i32, SockAddrBuf), Errno> {
+pub(crate) fn accept4(fd: i32) -> Result<(i32, SockAddrBuf), Errno> {
     let mut addr = SockAddrBuf::default();
     let new = retry_eintr(|| {
         addr.len = addr.bytes.len() as u32;
@@ -171,7 +164,7 @@ pub fn accept4(fd: i32) -> Result<(i32, SockAddrBuf), Errno> {
 
 /// `connect(2)`. `EINPROGRESS` means "wait for writability, then read `SO_ERROR`"; `EINTR`
 /// is mapped to `EINPROGRESS` (the connect continues in the background).
-pub fn connect(fd: i32, addr: &SockAddrBuf) -> Result<usize, Errno> {
+pub(crate) fn connect(fd: i32, addr: &SockAddrBuf) -> Result<usize, Errno> {
     // SAFETY: `addr.bytes` holds `addr.len` initialised bytes.
     match check(unsafe { c_connect(fd, addr.bytes.as_ptr(), addr.len) } as isize) {
         Err(Errno::EINTR) => Err(Errno::EINPROGRESS),
@@ -180,7 +173,7 @@ pub fn connect(fd: i32, addr: &SockAddrBuf) -> Result<usize, Errno> {
 }
 
 /// `getsockname(2)`.
-pub fn getsockname(fd: i32) -> Result<SockAddrBuf, Errno> {
+pub(crate) fn getsockname(fd: i32) -> Result<SockAddrBuf, Errno> {
     let mut addr = SockAddrBuf::default();
     // SAFETY: `addr.bytes` is writable for `addr.len` bytes and `addr.len` is a writable u32.
     check(unsafe { c_getsockname(fd, addr.bytes.as_mut_ptr(), &mut addr.len) } as isize)?;
@@ -188,7 +181,7 @@ pub fn getsockname(fd: i32) -> Result<SockAddrBuf, Errno> {
 }
 
 /// `getpeername(2)`.
-pub fn getpeername(fd: i32) -> Result<SockAddrBuf, Errno> {
+pub(crate) fn getpeername(fd: i32) -> Result<SockAddrBuf, Errno> {
     let mut addr = SockAddrBuf::default();
     // SAFETY: as in `getsockname`.
     check(unsafe { c_getpeername(fd, addr.bytes.as_mut_ptr(), &mut addr.len) } as isize)?;
@@ -196,13 +189,13 @@ pub fn getpeername(fd: i32) -> Result<SockAddrBuf, Errno> {
 }
 
 /// `setsockopt(2)` with an `int` value.
-pub fn setsockopt_int(fd: i32, level: i32, name: i32, value: i32) -> Result<usize, Errno> {
+pub(crate) fn setsockopt_int(fd: i32, level: i32, name: i32, value: i32) -> Result<usize, Errno> {
     // SAFETY: `value` is a readable int of the length passed.
     check(unsafe { c_setsockopt(fd, level, name, (&value as *const i32).cast(), 4) } as isize)
 }
 
 /// `getsockopt(2)` for an `int` value.
-pub fn getsockopt_int(fd: i32, level: i32, name: i32) -> Result<i32, Errno> {
+pub(crate) fn getsockopt_int(fd: i32, level: i32, name: i32) -> Result<i32, Errno> {
     let mut value = 0i32;
     let mut len = 4u32;
     // SAFETY: `value` is a writable int and `len` a writable u32 holding its size.
@@ -211,20 +204,20 @@ pub fn getsockopt_int(fd: i32, level: i32, name: i32) -> Result<i32, Errno> {
 }
 
 /// `shutdown(2)`.
-pub fn shutdown(fd: i32, how: i32) -> Result<usize, Errno> {
+pub(crate) fn shutdown(fd: i32, how: i32) -> Result<usize, Errno> {
     // SAFETY: no pointer arguments.
     check(unsafe { c_shutdown(fd, how) } as isize)
 }
 
 /// `sendto(2)`; `addr` `None` for a connected socket. `MSG_NOSIGNAL` is added on FreeBSD.
-pub fn sendto(fd: i32, buf: &[u8], flags: i32, addr: Option<&SockAddrBuf>) -> Result<usize, Errno> {
+pub(crate) fn sendto(fd: i32, buf: &[u8], flags: i32, addr: Option<&SockAddrBuf>) -> Result<usize, Errno> {
     let (ap, al) = addr.map_or((core::ptr::null(), 0), |a| (a.bytes.as_ptr(), a.len));
     // SAFETY: `buf` is readable for its length; `ap` is null or points at `al` bytes.
     retry_eintr(|| check(unsafe { c_sendto(fd, buf.as_ptr(), buf.len(), flags | MSG_NOSIGNAL, ap, al) }))
 }
 
 /// `recvfrom(2)`: returns the byte count and the sender address (`len` 0 if none was given).
-pub fn recvfrom(fd: i32, buf: &mut [u8], flags: i32) -> Result<(usize, SockAddrBuf), Errno> {
+pub(crate) fn recvfrom(fd: i32, buf: &mut [u8], flags: i32) -> Result<(usize, SockAddrBuf), Errno> {
     let mut addr = SockAddrBuf::default();
     let n = retry_eintr(|| {
         addr.len = addr.bytes.len() as u32;
@@ -235,7 +228,7 @@ pub fn recvfrom(fd: i32, buf: &mut [u8], flags: i32) -> Result<(usize, SockAddrB
 }
 
 /// `recv(2)` (a `recvfrom` without the address), e.g. with `MSG_PEEK`.
-pub fn recv(fd: i32, buf: &mut [u8], flags: i32) -> Result<usize, Errno> {
+pub(crate) fn recv(fd: i32, buf: &mut [u8], flags: i32) -> Result<usize, Errno> {
     let (null, no_len) = (core::ptr::null_mut(), core::ptr::null_mut());
     // SAFETY: `buf` is writable for its length; null address pointers are allowed.
     retry_eintr(|| check(unsafe { c_recvfrom(fd, buf.as_mut_ptr(), buf.len(), flags, null, no_len) }))

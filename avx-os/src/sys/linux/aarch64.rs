@@ -31,6 +31,42 @@ pub mod nr {
     pub const EPOLL_PWAIT: usize = 22;
     pub const PRLIMIT64: usize = 261;
     pub const EVENTFD2: usize = 19;
+    pub const FCNTL: usize = 25;
+    pub const PIPE2: usize = 59;
+    pub const RT_SIGACTION: usize = 134;
+    pub const RT_SIGPROCMASK: usize = 135;
+    pub const RT_SIGRETURN: usize = 139;
+    pub const KILL: usize = 129;
+    pub const WAITID: usize = 95;
+    pub const PIDFD_SEND_SIGNAL: usize = 424;
+    pub const PIDFD_OPEN: usize = 434;
+}
+
+// The `sa_restorer` every signal handler returns to (`x30` holds it when the handler runs):
+// as in libc, a two-instruction stub that re-enters the kernel through `rt_sigreturn`. arm64
+// would fall back to the vDSO's copy, but naming our own keeps both architectures alike.
+core::arch::global_asm!(
+    ".pushsection .text.avx_os_restore_rt,\"ax\",%progbits",
+    ".p2align 2",
+    ".globl avx_os_restore_rt",
+    ".hidden avx_os_restore_rt",
+    ".type avx_os_restore_rt,%function",
+    "avx_os_restore_rt:",
+    "mov x8, #{nr}",
+    "svc #0",
+    ".size avx_os_restore_rt, . - avx_os_restore_rt",
+    ".popsection",
+    nr = const nr::RT_SIGRETURN,
+);
+
+extern "C" {
+    /// The stub above; never called from Rust, only its address is handed to the kernel.
+    fn avx_os_restore_rt();
+}
+
+/// The address of the signal return stub, for `sa_restorer`.
+pub(crate) fn signal_restorer() -> usize {
+    avx_os_restore_rt as *const () as usize
 }
 
 /// One-argument system call.

@@ -1,12 +1,15 @@
 //! Linux system calls: per-architecture `asm!` entry points and typed wrappers.
-//! Every wrapper returns `Result<usize, Errno>`; blocking ones retry on `EINTR`.
+//! Every wrapper returns a `Result` with `Errno`; blocking ones retry on `EINTR`. Wrappers that
+//! take a raw descriptor are crate-private: outside code reaches descriptors through owners.
 
 #[cfg_attr(target_arch = "x86_64", path = "x86_64.rs")]
 #[cfg_attr(target_arch = "aarch64", path = "aarch64.rs")]
 mod arch;
-pub mod epoll;
+pub(crate) mod epoll;
 mod errno;
 pub mod net;
+pub(crate) mod process;
+pub mod signal;
 
 pub use super::{sockaddr, Errno, Timespec};
 pub use arch::nr;
@@ -31,7 +34,7 @@ fn retry_eintr(mut f: impl FnMut() -> Result<usize, Errno>) -> Result<usize, Err
 }
 
 /// `read(2)` into `buf`; retried on `EINTR`.
-pub fn read(fd: i32, buf: &mut [u8]) -> Result<usize, Errno> {
+pub(crate) fn read(fd: i32, buf: &mut [u8]) -> Result<usize, Errno> {
     retry_eintr(|| {
         // SAFETY: the pointer/length pair describes `buf`, writable for its whole length.
         check(unsafe { arch::syscall3(nr::READ, fd as usize, buf.as_mut_ptr() as usize, buf.len()) })
@@ -39,7 +42,7 @@ pub fn read(fd: i32, buf: &mut [u8]) -> Result<usize, Errno> {
 }
 
 /// `write(2)` from `buf`; retried on `EINTR`.
-pub fn write(fd: i32, buf: &[u8]) -> Result<usize, Errno> {
+pub(crate) fn write(fd: i32, buf: &[u8]) -> Result<usize, Errno> {
     retry_eintr(|| {
         // SAFETY: the pointer/length pair describes `buf`, readable for its whole length.
         check(unsafe { arch::syscall3(nr::WRITE, fd as usize, buf.as_ptr() as usize, buf.len()) })
@@ -47,21 +50,45 @@ pub fn write(fd: i32, buf: &[u8]) -> Result<usize, Errno> {
 }
 
 /// `close(2)`. Not retried: on Linux the descriptor is released even when `EINTR` is returned.
-pub fn close(fd: i32) -> Result<usize, Errno> {
+pub(crate) fn close(fd: i32) -> Result<usize, Errno> {
     // SAFETY: close takes no pointers; a bad fd is reported as EBADF.
     check(unsafe { arch::syscall1(nr::CLOSE, fd as usize) })
 }
 
 /// `eventfd2(2)` with the given initial value and flags (e.g. `EFD_NONBLOCK | EFD_CLOEXEC`).
-pub fn eventfd2(initval: u32, flags: i32) -> Result<usize, Errno> {
+pub(crate) fn eventfd2(initval: u32, flags: i32) -> Result<usize, Errno> {
     // SAFETY: eventfd2 takes no pointers.
     check(unsafe { arch::syscall2(nr::EVENTFD2, initval as usize, flags as usize) })
 }
 
 /// `EFD_CLOEXEC` flag for [`eventfd2`].
-pub const EFD_CLOEXEC: i32 = 0o2000000;
+pub(crate) const EFD_CLOEXEC: i32 = 0o2000000;
 /// `EFD_NONBLOCK` flag for [`eventfd2`].
-pub const EFD_NONBLOCK: i32 = 0o4000;
+pub(crate) const EFD_NONBLOCK: i32 = 0o4000;
+
+/// `O_NONBLOCK`, a file status flag ([`F_GETFL`]/[`F_SETFL`]).
+pub(crate) const O_NONBLOCK: usize = 0o4000;
+const O_CLOEXEC: usize = 0o2000000;
+/// `fcntl` command: read the file status flags.
+pub(crate) const F_GETFL: i32 = 3;
+/// `fcntl` command: set the file status flags.
+pub(crate) const F_SETFL: i32 = 4;
+/// `fcntl` command: duplicate to the lowest free number with close-on-exec set.
+pub(crate) const F_DUPFD_CLOEXEC: i32 = 1030;
+
+/// `fcntl(2)` with an integer argument (every command avx uses takes one or none).
+pub(crate) fn fcntl(fd: i32, cmd: i32, arg: usize) -> Result<usize, Errno> {
+    // SAFETY: the commands avx passes take an integer, never a pointer.
+    check(unsafe { arch::syscall3(nr::FCNTL, fd as usize, cmd as usize, arg) })
+}
+
+/// `pipe2(O_CLOEXEC | O_NONBLOCK)`: `[read end, write end]`.
+pub(crate) fn pipe() -> Result<[i32; 2], Errno> {
+    let mut fds = [0i32; 2];
+    // SAFETY: `fds` is a writable int[2].
+    check(unsafe { arch::syscall2(nr::PIPE2, fds.as_mut_ptr() as usize, O_CLOEXEC | O_NONBLOCK) })?;
+    Ok(fds)
+}
 
 /// `futex(FUTEX_WAIT_PRIVATE)`: sleeps while `*word == expected`, up to `timeout` if given.
 /// Returns `Err(EAGAIN)` if the word differed, `Err(ETIMEDOUT)` on timeout, `Err(EINTR)` on a

@@ -38,14 +38,14 @@ pub const SHUT_WR: i32 = 1;
 pub const SHUT_RDWR: i32 = 2;
 
 /// `socket(2)` with `SOCK_NONBLOCK | SOCK_CLOEXEC` added to `ty`.
-pub fn socket(family: u16, ty: i32, protocol: i32) -> Result<usize, Errno> {
+pub(crate) fn socket(family: u16, ty: i32, protocol: i32) -> Result<usize, Errno> {
     let ty = (ty | SOCK_NONBLOCK | SOCK_CLOEXEC) as usize;
     // SAFETY: no pointer arguments.
     check(unsafe { arch::syscall3(nr::SOCKET, family as usize, ty, protocol as usize) })
 }
 
 /// `socketpair(2)` (nonblocking, close-on-exec).
-pub fn socketpair(family: u16, ty: i32) -> Result<[i32; 2], Errno> {
+pub(crate) fn socketpair(family: u16, ty: i32) -> Result<[i32; 2], Errno> {
     let mut fds = [0i32; 2];
     let ty = (ty | SOCK_NONBLOCK | SOCK_CLOEXEC) as usize;
     // SAFETY: `fds` is a writable int[2].
@@ -54,20 +54,20 @@ pub fn socketpair(family: u16, ty: i32) -> Result<[i32; 2], Errno> {
 }
 
 /// `bind(2)`.
-pub fn bind(fd: i32, addr: &SockAddrBuf) -> Result<usize, Errno> {
+pub(crate) fn bind(fd: i32, addr: &SockAddrBuf) -> Result<usize, Errno> {
     // SAFETY: `addr.bytes` holds `addr.len` (<= 128) initialised bytes.
     check(unsafe { arch::syscall3(nr::BIND, fd as usize, addr.bytes.as_ptr() as usize, addr.len as usize) })
 }
 
 /// `listen(2)`.
-pub fn listen(fd: i32, backlog: i32) -> Result<usize, Errno> {
+pub(crate) fn listen(fd: i32, backlog: i32) -> Result<usize, Errno> {
     // SAFETY: no pointer arguments.
     check(unsafe { arch::syscall2(nr::LISTEN, fd as usize, backlog as usize) })
 }
 
 /// `accept4(2)` with `SOCK_NONBLOCK | SOCK_CLOEXEC`; returns the new fd and the peer address.
 /// Retried on `EINTR`; `EAGAIN` means "wait for readiness".
-pub fn accept4(fd: i32) -> Result<(i32, SockAddrBuf), Errno> {
+pub(crate) fn accept4(fd: i32) -> Result<(i32, SockAddrBuf), Errno> {
     let mut addr = SockAddrBuf::default();
     let new = retry_eintr(|| {
         addr.len = addr.bytes.len() as u32;
@@ -87,7 +87,7 @@ pub fn accept4(fd: i32) -> Result<(i32, SockAddrBuf), Errno> {
 
 /// `connect(2)`. On a nonblocking socket `EINPROGRESS` means "wait for writability, then read
 /// `SO_ERROR`". `EINTR` is mapped to `EINPROGRESS` (the connect continues in the background).
-pub fn connect(fd: i32, addr: &SockAddrBuf) -> Result<usize, Errno> {
+pub(crate) fn connect(fd: i32, addr: &SockAddrBuf) -> Result<usize, Errno> {
     // SAFETY: `addr.bytes` holds `addr.len` initialised bytes.
     let r = check(unsafe { arch::syscall3(nr::CONNECT, fd as usize, addr.bytes.as_ptr() as usize, addr.len as usize) });
     match r {
@@ -106,17 +106,17 @@ fn name_call(n: usize, fd: i32) -> Result<SockAddrBuf, Errno> {
 }
 
 /// `getsockname(2)`.
-pub fn getsockname(fd: i32) -> Result<SockAddrBuf, Errno> {
+pub(crate) fn getsockname(fd: i32) -> Result<SockAddrBuf, Errno> {
     name_call(nr::GETSOCKNAME, fd)
 }
 
 /// `getpeername(2)`.
-pub fn getpeername(fd: i32) -> Result<SockAddrBuf, Errno> {
+pub(crate) fn getpeername(fd: i32) -> Result<SockAddrBuf, Errno> {
     name_call(nr::GETPEERNAME, fd)
 }
 
 /// `setsockopt(2)` with an `int` value.
-pub fn setsockopt_int(fd: i32, level: i32, name: i32, value: i32) -> Result<usize, Errno> {
+pub(crate) fn setsockopt_int(fd: i32, level: i32, name: i32, value: i32) -> Result<usize, Errno> {
     // SAFETY: `value` is a readable int of the length passed.
     check(unsafe {
         arch::syscall5(nr::SETSOCKOPT, fd as usize, level as usize, name as usize, &value as *const i32 as usize, 4)
@@ -124,7 +124,7 @@ pub fn setsockopt_int(fd: i32, level: i32, name: i32, value: i32) -> Result<usiz
 }
 
 /// `getsockopt(2)` for an `int` value.
-pub fn getsockopt_int(fd: i32, level: i32, name: i32) -> Result<i32, Errno> {
+pub(crate) fn getsockopt_int(fd: i32, level: i32, name: i32) -> Result<i32, Errno> {
     let mut value = 0i32;
     let mut len = 4u32;
     // SAFETY: `value` is a writable int and `len` a writable u32 holding its size.
@@ -141,22 +141,14 @@ pub fn getsockopt_int(fd: i32, level: i32, name: i32) -> Result<i32, Errno> {
     Ok(value)
 }
 
-/// Reads and clears the pending socket error (`SO_ERROR`): `Ok(())` if there was none.
-pub fn take_socket_error(fd: i32) -> Result<(), Errno> {
-    match getsockopt_int(fd, SOL_SOCKET, SO_ERROR)? {
-        0 => Ok(()),
-        e => Err(Errno(e)),
-    }
-}
-
 /// `shutdown(2)`.
-pub fn shutdown(fd: i32, how: i32) -> Result<usize, Errno> {
+pub(crate) fn shutdown(fd: i32, how: i32) -> Result<usize, Errno> {
     // SAFETY: no pointer arguments.
     check(unsafe { arch::syscall2(nr::SHUTDOWN, fd as usize, how as usize) })
 }
 
 /// `sendto(2)`; `addr` `None` for a connected socket. `MSG_NOSIGNAL` is always added.
-pub fn sendto(fd: i32, buf: &[u8], flags: i32, addr: Option<&SockAddrBuf>) -> Result<usize, Errno> {
+pub(crate) fn sendto(fd: i32, buf: &[u8], flags: i32, addr: Option<&SockAddrBuf>) -> Result<usize, Errno> {
     let (ap, al) = addr.map_or((0, 0), |a| (a.bytes.as_ptr() as usize, a.len as usize));
     retry_eintr(|| {
         // SAFETY: `buf` is readable for its length; `ap` is null or points at `al` bytes.
@@ -176,7 +168,7 @@ pub fn sendto(fd: i32, buf: &[u8], flags: i32, addr: Option<&SockAddrBuf>) -> Re
 
 /// `recvfrom(2)`: returns the byte count and the sender address (`len` 0 if none was given).
 /// Use `flags = MSG_PEEK` to peek.
-pub fn recvfrom(fd: i32, buf: &mut [u8], flags: i32) -> Result<(usize, SockAddrBuf), Errno> {
+pub(crate) fn recvfrom(fd: i32, buf: &mut [u8], flags: i32) -> Result<(usize, SockAddrBuf), Errno> {
     let mut addr = SockAddrBuf::default();
     let n = retry_eintr(|| {
         addr.len = addr.bytes.len() as u32;
@@ -197,7 +189,7 @@ pub fn recvfrom(fd: i32, buf: &mut [u8], flags: i32) -> Result<(usize, SockAddrB
 }
 
 /// `recv(2)` (a `recvfrom` without the address), e.g. with `MSG_PEEK`.
-pub fn recv(fd: i32, buf: &mut [u8], flags: i32) -> Result<usize, Errno> {
+pub(crate) fn recv(fd: i32, buf: &mut [u8], flags: i32) -> Result<usize, Errno> {
     retry_eintr(|| {
         // SAFETY: `buf` is writable for its length; null address pointers are allowed.
         check(unsafe {
@@ -241,7 +233,8 @@ pub struct IoVec {
 /// `readv(2)`.
 ///
 /// # Safety
-/// Every `IoVec` must describe memory writable for its length for the duration of the call.
+/// `fd` must be an open descriptor the caller owns or borrows from its owner, and every
+/// `IoVec` must describe memory writable for its length for the duration of the call.
 pub unsafe fn readv(fd: i32, iov: &[IoVec]) -> Result<usize, Errno> {
     retry_eintr(|| {
         // SAFETY: the caller guarantees every iovec is writable.
@@ -252,7 +245,8 @@ pub unsafe fn readv(fd: i32, iov: &[IoVec]) -> Result<usize, Errno> {
 /// `writev(2)`.
 ///
 /// # Safety
-/// Every `IoVec` must describe memory readable for its length for the duration of the call.
+/// `fd` must be an open descriptor the caller owns or borrows from its owner, and every
+/// `IoVec` must describe memory readable for its length for the duration of the call.
 pub unsafe fn writev(fd: i32, iov: &[IoVec]) -> Result<usize, Errno> {
     retry_eintr(|| {
         // SAFETY: the caller guarantees every iovec is readable.

@@ -31,6 +31,42 @@ pub mod nr {
     pub const EPOLL_CREATE1: usize = 291;
     pub const PRLIMIT64: usize = 302;
     pub const EVENTFD2: usize = 290;
+    pub const FCNTL: usize = 72;
+    pub const PIPE2: usize = 293;
+    pub const RT_SIGACTION: usize = 13;
+    pub const RT_SIGPROCMASK: usize = 14;
+    pub const RT_SIGRETURN: usize = 15;
+    pub const KILL: usize = 62;
+    pub const WAITID: usize = 247;
+    pub const PIDFD_SEND_SIGNAL: usize = 424;
+    pub const PIDFD_OPEN: usize = 434;
+}
+
+// The `sa_restorer` every signal handler returns to: x86_64's kernel builds no return path
+// of its own (`SA_RESTORER` is mandatory), so, as in libc, a two-instruction stub re-enters
+// it through `rt_sigreturn` with the stack exactly as the handler's `ret` left it.
+core::arch::global_asm!(
+    ".pushsection .text.avx_os_restore_rt,\"ax\",@progbits",
+    ".p2align 4",
+    ".globl avx_os_restore_rt",
+    ".hidden avx_os_restore_rt",
+    ".type avx_os_restore_rt,@function",
+    "avx_os_restore_rt:",
+    "mov eax, {nr}",
+    "syscall",
+    ".size avx_os_restore_rt, . - avx_os_restore_rt",
+    ".popsection",
+    nr = const nr::RT_SIGRETURN,
+);
+
+extern "C" {
+    /// The stub above; never called from Rust, only its address is handed to the kernel.
+    fn avx_os_restore_rt();
+}
+
+/// The address of the signal return stub, for `sa_restorer`.
+pub(crate) fn signal_restorer() -> usize {
+    avx_os_restore_rt as *const () as usize
 }
 
 /// One-argument system call.

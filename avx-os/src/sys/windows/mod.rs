@@ -1,9 +1,9 @@
 //! Windows through its system DLLs (`extern "system"` declarations written here): handles,
 //! the I/O completion port, the performance counter and `WaitOnAddress`. Errors: `Errno`.
 
-pub mod afd;
+pub(crate) mod afd;
 mod errno;
-pub mod iocp;
+pub(crate) mod iocp;
 pub mod net;
 
 use core::ffi::c_void;
@@ -27,7 +27,12 @@ extern "system" {
     fn GetLastError() -> u32;
     fn QueryPerformanceCounter(count: *mut i64) -> i32;
     fn QueryPerformanceFrequency(frequency: *mut i64) -> i32;
+    fn SetConsoleCtrlHandler(handler: Option<ConsoleCtrlHandler>, add: i32) -> i32;
 }
+
+/// A console control handler: gets the event (`CTRL_C_EVENT`, ...) and returns non-zero if
+/// it handled it (otherwise the next handler runs, and in the end the process exits).
+pub(crate) type ConsoleCtrlHandler = unsafe extern "system" fn(event: u32) -> i32;
 
 #[link(name = "synchronization")]
 extern "system" {
@@ -52,9 +57,16 @@ pub(crate) fn check_bool(ok: i32) -> Result<(), Errno> {
 }
 
 /// `CloseHandle`.
-pub fn close_handle(handle: Handle) -> Result<(), Errno> {
+pub(crate) fn close_handle(handle: Handle) -> Result<(), Errno> {
     // SAFETY: takes no pointers; a bad handle is reported as an error.
     check_bool(unsafe { CloseHandle(handle) })
+}
+
+/// Adds `handler` to the process's console control handlers; the system runs it on a
+/// thread of its own for every event.
+pub(crate) fn add_console_ctrl_handler(handler: ConsoleCtrlHandler) -> Result<(), Errno> {
+    // SAFETY: `handler` is a function for the whole life of the process.
+    check_bool(unsafe { SetConsoleCtrlHandler(Some(handler), 1) })
 }
 
 /// Milliseconds for a Win32 wait, rounded up so a short timer is not a busy poll, and

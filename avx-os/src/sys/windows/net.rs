@@ -129,7 +129,7 @@ fn adopt(s: RawSocket) -> Result<RawSocket, Errno> {
 }
 
 /// A new nonblocking, non-inheritable socket.
-pub fn socket(family: u16, ty: c_int) -> Result<RawSocket, Errno> {
+pub(crate) fn socket(family: u16, ty: c_int) -> Result<RawSocket, Errno> {
     startup()?;
     let flags = WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT;
     // SAFETY: no protocol info, no group; no pointers are dereferenced.
@@ -137,25 +137,25 @@ pub fn socket(family: u16, ty: c_int) -> Result<RawSocket, Errno> {
 }
 
 /// `closesocket` (errors are not actionable: the handle is gone either way).
-pub fn close(s: RawSocket) {
+pub(crate) fn close(s: RawSocket) {
     // SAFETY: no pointers.
     let _ = unsafe { closesocket(s) };
 }
 
 /// `bind`.
-pub fn bind(s: RawSocket, addr: &SockAddrBuf) -> Result<(), Errno> {
+pub(crate) fn bind(s: RawSocket, addr: &SockAddrBuf) -> Result<(), Errno> {
     // SAFETY: `addr.bytes` holds `addr.len` initialised bytes.
     check(unsafe { ws_bind(s, addr.bytes.as_ptr(), addr.len as c_int) }).map(drop)
 }
 
 /// `listen`.
-pub fn listen(s: RawSocket, backlog: c_int) -> Result<(), Errno> {
+pub(crate) fn listen(s: RawSocket, backlog: c_int) -> Result<(), Errno> {
     // SAFETY: no pointers.
     check(unsafe { ws_listen(s, backlog) }).map(drop)
 }
 
 /// `accept`, returning a nonblocking socket and the peer address.
-pub fn accept(s: RawSocket) -> Result<(RawSocket, SockAddrBuf), Errno> {
+pub(crate) fn accept(s: RawSocket) -> Result<(RawSocket, SockAddrBuf), Errno> {
     let mut addr = SockAddrBuf::default();
     let mut addr_len = addr.bytes.len() as c_int;
     // SAFETY: `addr.bytes` is writable for `addr_len` bytes; `addr_len` is a writable int.
@@ -165,13 +165,13 @@ pub fn accept(s: RawSocket) -> Result<(RawSocket, SockAddrBuf), Errno> {
 }
 
 /// `connect`; a pending connect is `EAGAIN` (`WSAEWOULDBLOCK`), as WinSock reports it.
-pub fn connect(s: RawSocket, addr: &SockAddrBuf) -> Result<(), Errno> {
+pub(crate) fn connect(s: RawSocket, addr: &SockAddrBuf) -> Result<(), Errno> {
     // SAFETY: `addr.bytes` holds `addr.len` initialised bytes.
     check(unsafe { ws_connect(s, addr.bytes.as_ptr(), addr.len as c_int) }).map(drop)
 }
 
 /// `getsockname` (`peer: false`) or `getpeername` (`peer: true`).
-pub fn address(s: RawSocket, peer: bool) -> Result<SockAddrBuf, Errno> {
+pub(crate) fn address(s: RawSocket, peer: bool) -> Result<SockAddrBuf, Errno> {
     let mut addr = SockAddrBuf::default();
     let mut addr_len = addr.bytes.len() as c_int;
     let call = if peer { ws_getpeername } else { ws_getsockname };
@@ -182,13 +182,13 @@ pub fn address(s: RawSocket, peer: bool) -> Result<SockAddrBuf, Errno> {
 }
 
 /// `setsockopt` with an `int` (`BOOL`/`DWORD`) value.
-pub fn setsockopt_int(s: RawSocket, level: c_int, name: c_int, value: c_int) -> Result<(), Errno> {
+pub(crate) fn setsockopt_int(s: RawSocket, level: c_int, name: c_int, value: c_int) -> Result<(), Errno> {
     // SAFETY: `value` is a readable int of the length passed.
     check(unsafe { ws_setsockopt(s, level, name, (&value as *const c_int).cast(), 4) }).map(drop)
 }
 
 /// `getsockopt` for an `int` value.
-pub fn getsockopt_int(s: RawSocket, level: c_int, name: c_int) -> Result<c_int, Errno> {
+pub(crate) fn getsockopt_int(s: RawSocket, level: c_int, name: c_int) -> Result<c_int, Errno> {
     let mut value: c_int = 0;
     let mut value_len: c_int = 4;
     // SAFETY: `value` is a writable int and `value_len` holds its size.
@@ -197,31 +197,31 @@ pub fn getsockopt_int(s: RawSocket, level: c_int, name: c_int) -> Result<c_int, 
 }
 
 /// `shutdown`.
-pub fn shutdown(s: RawSocket, how: c_int) -> Result<(), Errno> {
+pub(crate) fn shutdown(s: RawSocket, how: c_int) -> Result<(), Errno> {
     // SAFETY: no pointers.
     check(unsafe { ws_shutdown(s, how) }).map(drop)
 }
 
 /// `send` (connected sockets).
-pub fn send(s: RawSocket, buf: &[u8]) -> Result<usize, Errno> {
+pub(crate) fn send(s: RawSocket, buf: &[u8]) -> Result<usize, Errno> {
     // SAFETY: `buf` is readable for the length passed.
     check(unsafe { ws_send(s, buf.as_ptr(), len(buf), 0) })
 }
 
 /// `recv` with `flags` (0 or `MSG_PEEK`).
-pub fn recv(s: RawSocket, buf: &mut [u8], flags: c_int) -> Result<usize, Errno> {
+pub(crate) fn recv(s: RawSocket, buf: &mut [u8], flags: c_int) -> Result<usize, Errno> {
     // SAFETY: `buf` is writable for the length passed.
     check(unsafe { ws_recv(s, buf.as_mut_ptr(), len(buf), flags) })
 }
 
 /// `sendto`.
-pub fn sendto(s: RawSocket, buf: &[u8], addr: &SockAddrBuf) -> Result<usize, Errno> {
+pub(crate) fn sendto(s: RawSocket, buf: &[u8], addr: &SockAddrBuf) -> Result<usize, Errno> {
     // SAFETY: `buf` is readable for the length passed; `addr.bytes` holds `addr.len` bytes.
     check(unsafe { ws_sendto(s, buf.as_ptr(), len(buf), 0, addr.bytes.as_ptr(), addr.len as c_int) })
 }
 
 /// `recvfrom`, returning the byte count and the sender.
-pub fn recvfrom(s: RawSocket, buf: &mut [u8]) -> Result<(usize, SockAddrBuf), Errno> {
+pub(crate) fn recvfrom(s: RawSocket, buf: &mut [u8]) -> Result<(usize, SockAddrBuf), Errno> {
     let mut addr = SockAddrBuf::default();
     let mut addr_len = addr.bytes.len() as c_int;
     // SAFETY: `buf` and `addr.bytes` are writable for the lengths passed.
