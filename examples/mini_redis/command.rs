@@ -84,7 +84,8 @@ impl Command {
     /// writes the error reply.
     pub fn lookup(args: Args<'_>, out: &mut Vec<u8>) -> Option<Command> {
         let name = args.get(0);
-        let Some(&(lower, command, arity)) = TABLE.iter().find(|(n, ..)| n.as_bytes().eq_ignore_ascii_case(name)) else {
+        let Some(&(lower, command, arity)) = TABLE.iter().find(|(n, ..)| n.as_bytes().eq_ignore_ascii_case(name))
+        else {
             let shown = String::from_utf8_lossy(&name[..name.len().min(128)]);
             resp::error(out, &format!("ERR unknown command '{shown}'"));
             return None;
@@ -112,7 +113,14 @@ impl Command {
 /// Runs a plain command (locking `db` only if it uses the keyspace), appending its reply.
 /// Returns whether the earliest key deadline moved earlier, so the expiry task must wake.
 /// `subscribed` changes PING's reply shape, as in Redis.
-pub fn execute(command: Plain, args: Args<'_>, subscribed: bool, db: &Mutex<Db>, now: Instant, out: &mut Vec<u8>) -> bool {
+pub fn execute(
+    command: Plain,
+    args: Args<'_>,
+    subscribed: bool,
+    db: &Mutex<Db>,
+    now: Instant,
+    out: &mut Vec<u8>,
+) -> bool {
     let lock = || db.lock().unwrap_or_else(PoisonError::into_inner);
     match command {
         Plain::Ping if subscribed => {

@@ -24,8 +24,32 @@ pub const MAX_INPUT: usize = 2 * resp::MAX_BULK + 64 * 1024;
 const LINGER: Duration = Duration::from_secs(1);
 
 /// Serves `stream` until the client closes, sends QUIT or breaks the protocol.
-pub async fn run(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
+pub(super) async fn run(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
     stream.set_nodelay(true)?;
+    if converse(&mut stream, shared).await? == Ending::Refused {
+        // The error is sent; read and drop what the client still sends for a moment, so
+        // that closing with unread input does not reset the connection before it is read.
+        stream.shutdown().await?;
+        let mut discard = [0u8; 4096];
+        let drain = async {
+            while stream.read(&mut discard).await? > 0 {}
+            io::Result::Ok(())
+        };
+        let _ = rt::time::timeout(LINGER, drain).await;
+    }
+    Ok(())
+}
+
+#[derive(PartialEq, Eq)]
+enum Ending {
+    /// The client closed or quit.
+    Done,
+    /// The server sent an error and ends the connection.
+    Refused,
+}
+
+/// Reads and answers requests until the connection ends; its subscriptions end with it.
+async fn converse(stream: &mut TcpStream, shared: &Shared) -> io::Result<Ending> {
     let mut input = Input::new();
     let mut args = Vec::new();
     let mut out = Vec::with_capacity(FLUSH_AT);
@@ -35,22 +59,23 @@ pub async fn run(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
             let len = match resp::parse(input.filled(), &mut args) {
                 Ok(Parsed::Request { len }) => len,
                 Ok(Parsed::Incomplete) => break,
-                Err(e) => return close_with_error(&mut stream, &mut out, &format!("ERR {e}")).await,
+                Err(e) => return refuse(stream, &mut out, &format!("ERR {e}")).await,
             };
             let request = Args::new(input.filled(), &args);
-            let flow = answer(request, &mut stream, &mut out, &mut subscriptions, shared).await?;
+            let flow = answer(request, stream, &mut out, &mut subscriptions, shared).await?;
             input.consume(len);
             if flow == Flow::Close {
-                return stream.write_all(&out).await;
+                stream.write_all(&out).await?;
+                return Ok(Ending::Done);
             }
             if out.len() >= FLUSH_AT {
-                flush(&mut stream, &mut out).await?;
+                flush(stream, &mut out).await?;
             }
         }
-        flush(&mut stream, &mut out).await?;
+        flush(stream, &mut out).await?;
         let Some(spare) = input.spare() else {
             let limit = format!("ERR Protocol error: request larger than {MAX_INPUT} bytes");
-            return close_with_error(&mut stream, &mut out, &limit).await;
+            return refuse(stream, &mut out, &limit).await;
         };
         let read = if subscriptions.is_empty() {
             stream.read(spare).await?
@@ -66,13 +91,13 @@ pub async fn run(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
                 }
                 Event::Message(Err(RecvError::Lagged(_))) => {
                     let message = "ERR subscriber fell behind its channel's buffer; disconnected";
-                    return close_with_error(&mut stream, &mut out, message).await;
+                    return refuse(stream, &mut out, message).await;
                 }
-                Event::Message(Err(RecvError::Closed)) => return Ok(()),
+                Event::Message(Err(RecvError::Closed)) => return Ok(Ending::Done),
             }
         };
         if read == 0 {
-            return Ok(());
+            return Ok(Ending::Done);
         }
         input.advance(read);
     }
@@ -169,18 +194,11 @@ async fn flush(stream: &mut TcpStream, out: &mut Vec<u8>) -> io::Result<()> {
     Ok(())
 }
 
-/// Sends the replies so far and `message` as an error, then closes (lingering briefly).
-async fn close_with_error(stream: &mut TcpStream, out: &mut Vec<u8>, message: &str) -> io::Result<()> {
+/// Sends the replies so far and `message` as an error.
+async fn refuse(stream: &mut TcpStream, out: &mut Vec<u8>, message: &str) -> io::Result<Ending> {
     resp::error(out, message);
     flush(stream, out).await?;
-    stream.shutdown().await?;
-    let mut discard = [0u8; 4096];
-    let drain = async {
-        while stream.read(&mut discard).await? > 0 {}
-        io::Result::Ok(())
-    };
-    let _ = rt::time::timeout(LINGER, drain).await;
-    Ok(())
+    Ok(Ending::Refused)
 }
 
 /// The input: bytes `start..end` of `buf` are received and not yet answered.

@@ -51,7 +51,14 @@ impl Db {
 
     /// Stores `value` under `key` if `condition` holds, with `deadline` (or none, which
     /// clears an earlier one). Returns whether it stored.
-    pub fn set(&mut self, key: &[u8], value: &[u8], deadline: Option<Instant>, condition: Condition, now: Instant) -> bool {
+    pub fn set(
+        &mut self,
+        key: &[u8],
+        value: &[u8],
+        deadline: Option<Instant>,
+        condition: Condition,
+        now: Instant,
+    ) -> bool {
         self.expire_if_due(key, now);
         let exists = self.entries.contains_key(key);
         let allowed = match condition {

@@ -9,16 +9,16 @@
 //! buffers, not here). At most `Config::max_clients` connections. The keyspace holds what
 //! clients store, as Redis without `maxmemory`.
 
-mod command;
-mod connection;
-mod db;
-mod pubsub;
-mod resp;
+pub mod command;
+pub mod connection;
+pub mod db;
+pub mod pubsub;
+pub mod resp;
 
 use crate::rt;
+use crate::rt::io::AsyncWriteExt;
 use crate::rt::net::{TcpListener, TcpStream};
 use crate::rt::sync::Notify;
-use crate::rt::io::AsyncWriteExt;
 use db::Db;
 use pubsub::Channels;
 use std::sync::atomic::{AtomicUsize, Ordering};
