@@ -46,8 +46,9 @@ fn ping_and_echo() {
 fn subscribed_ping_replies_with_an_array() {
     let s = Server::new();
     let mut out = Vec::new();
-    let ranges = [0..4];
-    execute(Plain::Ping, Args::new(b"PING", &ranges), true, &s.db, s.now, &mut out);
+    let mut ranges = Vec::new();
+    resp::parse(b"PING\r\n", &mut ranges).unwrap();
+    execute(Plain::Ping, Args::new(b"PING\r\n", &ranges), true, &s.db, s.now, &mut out);
     assert_eq!(out, b"*2\r\n$4\r\npong\r\n$0\r\n\r\n");
 }
 

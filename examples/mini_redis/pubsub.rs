@@ -58,11 +58,13 @@ impl Channels {
 }
 
 type Received = (Result<Message, RecvError>, broadcast::Receiver<Message>);
+/// A receive in progress, owning its receiver.
+type Receiving = Pin<Box<dyn Future<Output = Received> + Send>>;
 
 /// One connection's subscriptions, each a pending receive that owns its receiver.
 pub struct Subscriptions {
     channels: Arc<Channels>,
-    entries: Vec<(Vec<u8>, Pin<Box<dyn Future<Output = Received> + Send>>)>,
+    entries: Vec<(Vec<u8>, Receiving)>,
     /// Where the next poll starts, so a busy channel cannot starve the others.
     next_first: usize,
 }

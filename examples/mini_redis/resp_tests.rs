@@ -3,8 +3,11 @@
 
 use super::*;
 
-/// Parses `input` and returns the arguments as byte strings with the request's length.
-fn parse_all(input: &[u8]) -> Result<Option<(Vec<Vec<u8>>, usize)>, ProtocolError> {
+/// A request's arguments as byte strings, and its length.
+type Request = (Vec<Vec<u8>>, usize);
+
+/// Parses `input` and returns the first request in it.
+fn parse_all(input: &[u8]) -> Result<Option<Request>, ProtocolError> {
     let mut args = Vec::new();
     Ok(match parse(input, &mut args)? {
         Parsed::Request { len } => Some((args.into_iter().map(|r| input[r].to_vec()).collect(), len)),
