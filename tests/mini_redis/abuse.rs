@@ -3,7 +3,7 @@
 //! gets an error or a close, the server's memory stays bounded, and other clients are served.
 
 use super::client::{encode, Client, Reply};
-use super::{int, mini_redis, rt, with_server};
+use super::{int, memory_heavy, mini_redis, rt, with_server};
 use avx_std::io::{AsyncReadExt, AsyncWriteExt};
 use std::io;
 use std::time::Duration;
@@ -71,6 +71,7 @@ fn an_unterminated_request_waits_for_the_rest_and_ends_with_its_client() {
 
 #[test]
 fn endless_headers_lines_and_arrays_are_cut_at_their_limits() {
+    let _quiet = memory_heavy();
     with_server(Default::default(), |addr| async move {
         let mut digits = Client::connect(addr).await;
         digits.send_raw(format!("*{}", "9".repeat(100)).as_bytes()).await;
@@ -110,6 +111,7 @@ fn endless_headers_lines_and_arrays_are_cut_at_their_limits() {
 
 #[test]
 fn ten_thousand_pipelined_commands_are_answered_in_order() {
+    let _quiet = memory_heavy();
     with_server(Default::default(), |addr| async move {
         let mut request = Vec::new();
         for i in 0..10_000 {
@@ -147,6 +149,7 @@ fn resident_bytes() -> usize {
 
 #[test]
 fn a_client_that_never_reads_its_replies_stops_being_read() {
+    let _quiet = memory_heavy();
     with_server(Default::default(), |addr| async move {
         let mut c = Client::connect(addr).await;
         assert_eq!(c.call(&["SET", "big", &"v".repeat(1 << 20)]).await, Reply::ok());
