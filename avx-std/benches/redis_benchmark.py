@@ -3,8 +3,8 @@
 tokio (the same source, examples/mini_redis/), N rounds with the servers' order alternating
 from round to round, and prints per test the median requests per second of each, the spread
 (min-max) and the median of the per-round avx / tokio ratios (higher is better); then the
-server's CPU time (user + system) per request over the whole run of the four tests, which a
-busy machine disturbs less than throughput. Needs Debian's redis-tools."""
+same for the server's CPU time (user + system) per request in each test, which a busy
+machine disturbs less than throughput. Needs Debian's redis-tools."""
 import os
 import pathlib
 import re
@@ -20,44 +20,72 @@ subprocess.run(["cargo", "build", "-q", "--release", "-p", "avx-examples", "--ex
 subprocess.run(["cargo", "build", "-q", "--release", "-p", "avx-std", "--example", "mini_redis_tokio"], cwd=root, check=True)
 
 
+def cpu_seconds(pid):
+    """User + system CPU time the process has used so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def bench(example):
+    """One redis-benchmark run: requests/s per test, and the server's CPU microseconds per
+    request per test (sampled as each test's result line appears)."""
     server = subprocess.Popen([root / "target/release/examples" / example, "127.0.0.1:0"],
                               stdout=subprocess.PIPE, text=True)
+    rates, cpu = {}, {}
     try:
         port = server.stdout.readline().split()[-1].rsplit(":", 1)[1]
-        out = subprocess.run(["redis-benchmark", "-p", port, "-t", "ping,set,get", "-c", "50", "-n", "100000", "-q"],
-                             capture_output=True, text=True, check=True).stdout
-        with open(f"/proc/{server.pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        cpu_seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        client = subprocess.Popen(["redis-benchmark", "-p", port, "-t", "ping,set,get", "-c", "50", "-n", "100000",
+                                   "-q"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        used = cpu_seconds(server.pid)
+        for line in iter_lines(client.stdout):
+            done = re.match(r"(\w+): ([\d.]+) requests per second", line)
+            if done:
+                now = cpu_seconds(server.pid)
+                rates[done.group(1)], cpu[done.group(1)] = float(done.group(2)), (now - used) * 1e6 / 100_000
+                used = now
+        if client.wait() != 0:
+            raise RuntimeError(f"redis-benchmark failed against {example}")
     finally:
         server.kill()
         server.wait()
-    found = dict(re.findall(r"(\w+): ([\d.]+) requests per second", out))
-    return {test: float(found[test]) for test in tests}, cpu_seconds * 1e6 / (100_000 * len(tests))
+    return {test: (rates[test], cpu[test]) for test in tests}
+
+
+def iter_lines(stream):
+    """Lines ended by CR or LF, as redis-benchmark's progress rewrites them, as they arrive."""
+    line = b""
+    while char := stream.read(1):
+        if char in b"\r\n":
+            yield line.decode()
+            line = b""
+        else:
+            line += char
+    yield line.decode()
 
 
 rps = {rt: {test: [] for test in tests} for rt in servers}
-cpu = {rt: [] for rt in servers}
+cpu = {rt: {test: [] for test in tests} for rt in servers}
 for r in range(rounds):
     order = list(servers.items()) if r % 2 == 0 else list(reversed(servers.items()))
     for rt, example in order:
-        results, cpu_per_request = bench(example)
-        for test, value in results.items():
-            rps[rt][test].append(value)
-        cpu[rt].append(cpu_per_request)
+        for test, (rate, us) in bench(example).items():
+            rps[rt][test].append(rate)
+            cpu[rt][test].append(us)
     print(f"round {r + 1}/{rounds}: " + "; ".join(
-        f"{rt} " + " ".join(f"{rps[rt][t][-1]:.0f}" for t in tests) + f" cpu {cpu[rt][-1]:.2f} us/req"
-        for rt in servers), file=sys.stderr)
+        f"{rt} " + " ".join(f"{rps[rt][t][-1]:.0f}/s {cpu[rt][t][-1]:.1f}us" for t in tests) for rt in servers),
+        file=sys.stderr)
 
-print(f"| redis-benchmark -c 50 -n 100000 ({rounds} rounds) | avx req/s (min-max) | tokio req/s (min-max) | avx / tokio |")
+
+def row(name, a, t, digits):
+    ratio = statistics.median(x / y for x, y in zip(a, t))
+    print(f"| {name} | {statistics.median(a):.{digits}f} ({min(a):.{digits}f}-{max(a):.{digits}f}) | "
+          f"{statistics.median(t):.{digits}f} ({min(t):.{digits}f}-{max(t):.{digits}f}) | {ratio:.2f} |")
+
+
+print(f"| redis-benchmark -c 50 -n 100000, {rounds} rounds | avx (min-max) | tokio (min-max) | avx / tokio |")
 print("|---|---|---|---|")
 for test in tests:
-    a, t = rps["avx"][test], rps["tokio"][test]
-    ratio = statistics.median(x / y for x, y in zip(a, t))
-    print(f"| {test} | {statistics.median(a):.0f} ({min(a):.0f}-{max(a):.0f}) | "
-          f"{statistics.median(t):.0f} ({min(t):.0f}-{max(t):.0f}) | {ratio:.2f} |")
-a, t = cpu["avx"], cpu["tokio"]
-ratio = statistics.median(x / y for x, y in zip(a, t))
-print(f"| server CPU per request, us (lower is better) | {statistics.median(a):.2f} ({min(a):.2f}-{max(a):.2f}) | "
-      f"{statistics.median(t):.2f} ({min(t):.2f}-{max(t):.2f}) | {ratio:.2f} |")
+    row(f"{test} requests/s", rps["avx"][test], rps["tokio"][test], 0)
+for test in tests:
+    row(f"{test} server CPU us/request (lower is better)", cpu["avx"][test], cpu["tokio"][test], 2)
