@@ -132,9 +132,11 @@ fn a_subscriber_that_falls_behind_is_told_and_disconnected() {
     with_server(Default::default(), |addr| async move {
         let (mut sub, mut publisher) = (Client::connect(addr).await, Client::connect(addr).await);
         assert_eq!(sub.call(&["SUBSCRIBE", "firehose"]).await, Reply::push("subscribe", "firehose", int(1)));
-        // While `sub` reads nothing, many more messages than a channel keeps.
-        let payload = "x".repeat(64 * 1024);
-        for _ in 0..4 * mini_redis::pubsub::CHANNEL_CAPACITY {
+        // While `sub` reads nothing, four times the messages a channel keeps, 64 MiB in all:
+        // more than the kernel's socket buffers hold.
+        let sent = 4 * mini_redis::pubsub::CHANNEL_CAPACITY;
+        let payload = "x".repeat((64 << 20) / sent);
+        for _ in 0..sent {
             assert_eq!(publisher.call(&["PUBLISH", "firehose", &payload]).await, int(1));
         }
         let mut messages = 0;
@@ -146,7 +148,7 @@ fn a_subscriber_that_falls_behind_is_told_and_disconnected() {
             }
         };
         assert!(error.contains("fell behind"), "{error}");
-        assert!(messages < 4 * mini_redis::pubsub::CHANNEL_CAPACITY, "{messages} messages: some were dropped");
+        assert!(messages < sent, "{messages} messages: some were dropped");
         sub.assert_closed().await;
         assert_eq!(publisher.call(&["PUBLISH", "firehose", "x"]).await, int(0), "the lagging subscriber is gone");
     });

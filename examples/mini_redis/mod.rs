@@ -1,13 +1,16 @@
 //! mini_redis: a RESP2 server (strings with deadlines, counters, pub/sub), written once to the
 //! Tokio API names that `crate::rt` provides: avx_std in the example, tokio in the benchmark twin.
 //!
-//! Memory bounds, per connection: input up to `MAX_INPUT` (16 KiB normally; it grows only for
-//! one request that needs it and shrinks back after), argument ranges up to `MAX_ARGS` × 16 B,
-//! waiting replies under `FLUSH_AT` plus one reply (a value, at most `MAX_BULK`), and up to
-//! `MAX_SUBSCRIPTIONS` subscriptions, each channel keeping `CHANNEL_CAPACITY` messages. A
-//! client that stops reading stops being read (its replies wait in the kernel's socket
-//! buffers, not here). At most `Config::max_clients` connections. The keyspace holds what
-//! clients store, as Redis without `maxmemory`.
+//! Memory, per connection: the input buffer is 16 KiB and grows only for one request that
+//! needs it, up to `MAX_INPUT` (8 MiB + 64 KiB: a SET of a `MAX_BULK` = 4 MiB key and value),
+//! shrinking back after; argument ranges up to `MAX_ARGS` (65,536) × 16 B; replies wait until
+//! `FLUSH_AT` (16 KiB) plus one reply (at most a 4 MiB value) before they are written, and
+//! while the client does not read them the connection stops reading too (its replies wait in
+//! the kernel's socket buffers, not here); up to `MAX_SUBSCRIPTIONS` (1,024) subscriptions.
+//! Each channel with subscribers keeps at most `CHANNEL_CAPACITY` (64) messages. At most
+//! `Config::max_clients` (10,000) connections. The keyspace holds what clients store, as
+//! Redis without `maxmemory`. A request over a limit is answered with an error and the
+//! connection closed.
 
 pub mod command;
 pub mod connection;

@@ -10,8 +10,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Poll;
 
 /// Messages a channel keeps for subscribers that are behind; one further behind is
-/// disconnected (as Redis disconnects a pub/sub client over its output limit).
-pub const CHANNEL_CAPACITY: usize = 256;
+/// disconnected (as Redis disconnects a pub/sub client over its output limit). The ring
+/// may hold them until overwritten (avx's does), so this bounds a channel's memory.
+pub const CHANNEL_CAPACITY: usize = 64;
 /// The most channels one connection may subscribe to.
 pub const MAX_SUBSCRIPTIONS: usize = 1024;
 
