@@ -1,6 +1,6 @@
 //! Fuzzes mini_redis's RESP parser and the commands it feeds: every request found lies within
-//! the input and its limits, every proper prefix of it is incomplete, it survives re-encoding
-//! unchanged, and running it against a keyspace never panics.
+//! the input and its limits, every proper prefix of it is incomplete, an array request is
+//! exactly the encoding of its arguments, and running it against a keyspace never panics.
 #![no_main]
 // The server's pure modules, of which this target calls the parser and plain commands.
 #![allow(dead_code)]
@@ -69,4 +69,10 @@ fn check_request(request: &[u8], args: &[Range<usize>]) {
     let original: Vec<&[u8]> = args.iter().map(|r| &request[r.clone()]).collect();
     let decoded: Vec<&[u8]> = again.iter().map(|r| &encoded[r.clone()]).collect();
     assert_eq!(original, decoded);
+    if inline {
+        assert!(original.iter().all(|arg| !arg.is_empty() && !arg.iter().any(u8::is_ascii_whitespace)));
+    } else if !request.starts_with(b"*-") {
+        // Lengths parse only in canonical decimal, so an array request is its own encoding.
+        assert_eq!(encoded, request, "an array request differs from its re-encoding");
+    }
 }
