@@ -10,6 +10,7 @@ pub use dir_builder::DirBuilder;
 pub use file::File;
 pub use open_options::OpenOptions;
 pub use read_dir::{read_dir, DirEntry, ReadDir};
+pub use std::fs::FileTimes;
 
 use crate::runtime::context::{self, NO_RUNTIME};
 use std::fs::{Metadata, Permissions};
