@@ -3,6 +3,8 @@
 //! traits, buffering, lines, copying, in-memory pipes, splitting and the standard streams.
 
 pub(crate) mod blocking;
+#[cfg(test)]
+mod blocking_tests;
 mod buf_read_ext;
 mod buf_reader;
 mod buf_stream;
