@@ -5,7 +5,7 @@ use avx_std::fs::File;
 use avx_std::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt, SeekFrom};
 use avx_std::Runtime;
 use std::future::Future;
-use std::io::{ErrorKind, IoSlice, Read, Seek, Write};
+use std::io::{IoSlice, Read, Seek, Write};
 use std::path::PathBuf;
 use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -192,7 +192,9 @@ fn main() {
             ],
         );
     }
-    for (name, len, chunk) in [("file_read_1g", BIG_FILE, BIG_CHUNK), ("file_small_reads", SMALL_READS_FILE, SMALL_READ)] {
+    for (name, len, chunk) in
+        [("file_read_1g", BIG_FILE, BIG_CHUNK), ("file_small_reads", SMALL_READS_FILE, SMALL_READ)]
+    {
         if !wanted(name) {
             continue;
         }

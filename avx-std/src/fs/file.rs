@@ -99,6 +99,7 @@ impl File {
 
     /// The std file if no operation is running on it (bytes read ahead are given back here,
     /// with one `lseek`); else `self` back.
+    #[allow(clippy::result_large_err)] // Tokio's signature: the file itself comes back
     pub fn try_into_std(self) -> Result<std::fs::File, File> {
         let File { std, inner, max_buf_size } = self;
         let mut blocking = inner.into_inner();

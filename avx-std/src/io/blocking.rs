@@ -100,7 +100,9 @@ enum ReadAhead {
     Unknown,
     Off,
     /// The next fill reads at least `next` bytes.
-    On { next: usize },
+    On {
+        next: usize,
+    },
 }
 
 /// What a pool operation did.
@@ -108,7 +110,11 @@ enum ReadAhead {
 enum Done {
     /// A read filled the buffer; `full` if it got all it asked for; `ahead` is the answer of
     /// [`PoolObject::may_read_ahead`] when it was asked.
-    Read { result: io::Result<()>, full: bool, ahead: Option<bool> },
+    Read {
+        result: io::Result<()>,
+        full: bool,
+        ahead: Option<bool>,
+    },
     Write(io::Result<()>),
     /// A seek or another operation whose result only its caller wants.
     Ran(io::Result<u64>),
@@ -267,7 +273,12 @@ impl<T: PoolObject> Blocking<T> {
 
     /// Reads into `dst`: from the bytes read ahead if there are any, else through one pool
     /// read of at most `max_buf` bytes (more than asked where the object allows read-ahead).
-    pub(crate) fn poll_read(&mut self, cx: &mut Context<'_>, dst: &mut ReadBuf<'_>, max_buf: usize) -> Poll<io::Result<()>>
+    pub(crate) fn poll_read(
+        &mut self,
+        cx: &mut Context<'_>,
+        dst: &mut ReadBuf<'_>,
+        max_buf: usize,
+    ) -> Poll<io::Result<()>>
     where
         for<'a> &'a T: Read,
     {
