@@ -116,12 +116,14 @@ enum Done {
         ahead: Option<bool>,
     },
     Write(io::Result<()>),
-    /// A seek or another operation whose result only its caller wants.
+    /// A seek: the new position.
+    Seek(io::Result<u64>),
+    /// Another operation whose result only its caller wants.
     Ran(io::Result<u64>),
 }
 
 /// What settling the running operation found.
-pub(crate) enum Settled {
+enum Settled {
     Nothing,
     Ran(io::Result<u64>),
 }
@@ -147,7 +149,7 @@ impl<T: PoolObject> Blocking<T> {
     /// Waits for the running operation; the error of a failed background write is kept for
     /// [`Blocking::poll_settle`]. A read's error (or the pool's) is returned here; a seek's
     /// result is passed on for its caller to take.
-    pub(crate) fn poll_quiet(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Settled>> {
+    fn poll_quiet(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Settled>> {
         let State::Busy(job) = &mut self.state else { return Poll::Ready(Ok(Settled::Nothing)) };
         let (done, buf) = match ready!(Pin::new(job).poll(cx)) {
             Ok(finished) => finished,
@@ -177,21 +179,24 @@ impl<T: PoolObject> Blocking<T> {
                 result.map(|()| Settled::Nothing)
             }
             Done::Write(result) => {
-                self.write_error = result.err();
+                if let Err(e) = result {
+                    self.write_error = Some(e);
+                }
                 Ok(Settled::Nothing)
             }
-            Done::Ran(result) => {
+            Done::Seek(result) => {
                 if let Ok(pos) = result {
                     self.pos = pos;
                 }
                 Ok(Settled::Ran(result))
             }
+            Done::Ran(result) => Ok(Settled::Ran(result)),
         })
     }
 
     /// [`Blocking::poll_quiet`], then the error of a failed background write if there was one:
     /// it goes to the next read, write, seek or flush, whichever comes first.
-    pub(crate) fn poll_settle(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Settled>> {
+    fn poll_settle(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Settled>> {
         let settled = ready!(self.poll_quiet(cx))?;
         Poll::Ready(match self.write_error.take() {
             Some(e) => Err(e),
@@ -381,7 +386,7 @@ impl<T: PoolObject> Blocking<T> {
             SeekFrom::Current(offset) => SeekFrom::Current(offset - unread),
             absolute => absolute,
         };
-        self.start(move |object, _| Done::Ran((&mut &*object).seek(position)))
+        self.start(move |object, _| Done::Seek((&mut &*object).seek(position)))
     }
 
     /// Waits for the running operation; the position its seek reached, else the last known.
