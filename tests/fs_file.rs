@@ -2,7 +2,7 @@
 //! and their errors, seeks over read-ahead, std conversion, pipes, dropped futures, dead pools.
 
 use avx_std::fs::File;
-use avx_std::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt, SeekFrom};
+use avx_std::io::{AsyncReadExt, AsyncSeek, AsyncSeekExt, AsyncWriteExt, SeekFrom};
 use avx_std::Runtime;
 use std::future::Future;
 use std::io::{IoSlice, Read, Seek, Write};
@@ -133,6 +133,10 @@ fn writes_complete_behind_and_the_next_call_sees_them() {
         file.write_all(&[1; 100]).await.unwrap();
         file.set_len(50).await.unwrap();
         assert_eq!(std::fs::metadata(&scratch.0).unwrap().len(), 50, "set_len ran after the write");
+        assert_eq!(file.seek(SeekFrom::Start(7)).await.unwrap(), 7);
+        file.set_len(50).await.unwrap();
+        let idle = std::future::poll_fn(|cx| std::pin::Pin::new(&mut file).poll_complete(cx)).await;
+        assert_eq!(idle.unwrap(), 7, "idle, poll_complete reports the last seek's position");
         file.rewind().await.unwrap();
         let mut back = Vec::new();
         file.read_to_end(&mut back).await.unwrap();

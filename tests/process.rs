@@ -315,3 +315,45 @@ fn pipes_are_send_sync_and_unpin() {
     check::<avx_std::process::ChildStderr>();
     check::<avx_std::process::Child>();
 }
+
+/// Run as a child by the test below: copies its stdin to stdout through avx's blocking-pool
+/// standard streams, in small reads.
+#[test]
+fn stdio_echo_child() {
+    if std::env::var_os("AVX_STDIO_ECHO_CHILD").is_none() {
+        return;
+    }
+    runtime().block_on(async {
+        let (mut stdin, mut stdout) = (avx_std::io::stdin(), avx_std::io::stdout());
+        let mut chunk = [0u8; 7];
+        loop {
+            let n = stdin.read(&mut chunk).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            stdout.write_all(&chunk[..n]).await.unwrap();
+        }
+        stdout.flush().await.unwrap();
+    });
+}
+
+#[test]
+fn the_standard_streams_carry_a_childs_input_to_its_output() {
+    runtime().block_on(async {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "stdio_echo_child", "--nocapture", "--test-threads=1"])
+            .env("AVX_STDIO_ECHO_CHILD", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let payload: String = (0..2000).map(|i| format!("line {i}\n")).collect();
+        stdin.write_all(payload.as_bytes()).await.unwrap();
+        drop(stdin);
+        let output = timeout(Duration::from_secs(30), child.wait_with_output()).await.expect("child ended").unwrap();
+        assert!(output.status.success());
+        let echoed = String::from_utf8(output.stdout).unwrap();
+        assert!(echoed.contains(&payload), "the payload came back whole and in order");
+    });
+}
