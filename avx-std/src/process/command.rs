@@ -3,7 +3,7 @@
 
 use super::child::Child;
 use super::reap::{adopt, tend_orphans, Orphan, Reaper};
-use crate::runtime::context::{self, NO_RUNTIME};
+use crate::runtime::context;
 use crate::task::JoinHandle;
 use std::ffi::OsStr;
 use std::future::Future;
@@ -161,11 +161,13 @@ impl Command {
         self
     }
 
-    /// Starts the child. A program that does not exist is `NotFound`; outside a runtime it
-    /// is an error (and nothing is started).
+    /// Starts the child. A program that does not exist is `NotFound`.
+    ///
+    /// # Panics
+    /// Outside a runtime (checked before anything is started: a child nothing could reap
+    /// must not exist).
     pub fn spawn(&mut self) -> io::Result<Child> {
-        // Checked first: a child nothing could reap must not be started.
-        context::with_current(|_| ()).map_err(|_| io::Error::other(NO_RUNTIME))?;
+        context::require("Command::spawn", |_| ());
         tend_orphans();
         let mut std = self.std.spawn()?;
         match Reaper::new(std.id()) {
@@ -217,7 +219,7 @@ fn read_to_end(pipe: Option<impl Read + Send + 'static>) -> io::Result<JoinHandl
         }
         Ok(bytes)
     };
-    context::with_current(|handle| handle.spawn_blocking(read)).map_err(|_| io::Error::other(NO_RUNTIME))
+    Ok(context::require("reading a child's output", |handle| handle.spawn_blocking(read)))
 }
 
 impl From<std::process::Command> for Command {
