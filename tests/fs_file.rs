@@ -9,7 +9,7 @@ use std::io::{IoSlice, Read, Seek, Write};
 use std::path::PathBuf;
 use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Waker};
 
 /// A scratch file path under the temporary directory, removed on drop.
 struct Scratch(PathBuf);
@@ -270,15 +270,13 @@ fn operations_on_a_dead_pool_fail_and_the_file_stays_usable() {
 }
 
 #[test]
-fn outside_a_runtime_io_fails_with_a_clear_error() {
+#[should_panic(expected = "there is no reactor running")]
+fn outside_a_runtime_io_panics_as_tokio_does() {
     let scratch = Scratch::with(b"x");
     let mut file = File::from_std(std::fs::File::open(&scratch.0).unwrap());
     let mut buf = [0u8; 1];
     let mut read = pin!(file.read(&mut buf));
-    match read.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(Err(e)) => assert!(e.to_string().contains("no avx runtime"), "{e}"),
-        other => panic!("expected an error, got {other:?}"),
-    }
+    let _ = read.as_mut().poll(&mut Context::from_waker(Waker::noop()));
 }
 
 #[cfg(unix)]

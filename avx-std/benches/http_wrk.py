@@ -13,8 +13,9 @@ import time
 rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 root = pathlib.Path(__file__).resolve().parents[2]
 servers = {"avx": "http_hello", "tokio": "http_hello_tokio", "smol": "http_hello_smol"}
-subprocess.run(["cargo", "build", "-q", "--release", "-p", "avx-std"] +
-               [arg for name in servers.values() for arg in ("--example", name)], cwd=root, check=True)
+subprocess.run(["cargo", "build", "-q", "--release", "-p", "avx-examples", "--example", "http_hello"], cwd=root, check=True)
+subprocess.run(["cargo", "build", "-q", "--release", "-p", "avx-std", "--example", "http_hello_tokio",
+                "--example", "http_hello_smol"], cwd=root, check=True)
 
 def wait_listening(port):
     for _ in range(200):

@@ -1,7 +1,7 @@
 //! `Blocking`: async reads, writes and seeks over a blocking std object shared with the blocking
 //! pool, one operation at a time with an owned buffer (reads fill ahead, writes complete behind).
 
-use crate::runtime::context::{self, NO_RUNTIME};
+use crate::runtime::context;
 use crate::task::JoinHandle;
 use avx_core::coop;
 use avx_core::io::ReadBuf;
@@ -222,18 +222,18 @@ impl<T: PoolObject> Blocking<T> {
         }
     }
 
-    /// Starts `op` on the current runtime's pool with the buffer (only once settled). Without
-    /// a runtime nothing starts and the buffer stays.
-    fn start(&mut self, op: impl FnOnce(&T, &mut Buf) -> Done + Send + 'static) -> io::Result<()> {
+    /// Starts `op` on the current runtime's pool with the buffer (only once settled).
+    ///
+    /// # Panics
+    /// Outside a runtime, as Tokio's file and standard-stream operations do.
+    #[track_caller]
+    fn start(&mut self, op: impl FnOnce(&T, &mut Buf) -> Done + Send + 'static) {
         let State::Idle(buf) = &mut self.state else { unreachable!("started only once settled") };
-        let object = self.object.clone();
-        let job = context::with_current(|handle| {
-            let mut buf = std::mem::take(buf);
+        let (object, mut buf) = (self.object.clone(), std::mem::take(buf));
+        let job = context::require("a file or standard-stream operation", |handle| {
             handle.spawn_blocking(move || (op(&object, &mut buf), buf))
-        })
-        .map_err(|_| io::Error::other(NO_RUNTIME))?;
+        });
         self.state = State::Busy(job);
-        Ok(())
     }
 
     /// Runs `op` on the pool once the running operation is done, first giving back what was
@@ -246,7 +246,7 @@ impl<T: PoolObject> Blocking<T> {
     ) -> io::Result<u64> {
         self.quiet().await?;
         let unread = if rewind { self.discard() } else { 0 };
-        self.start(move |object, _| Done::Ran(object.seek_back(unread).and_then(|()| op(object))))?;
+        self.start(move |object, _| Done::Ran(object.seek_back(unread).and_then(|()| op(object))));
         match poll_fn(|cx| self.poll_quiet(cx)).await? {
             Settled::Ran(result) => result,
             Settled::Nothing => Err(io::Error::other("the pool operation reported no result")),
@@ -315,7 +315,7 @@ impl<T: PoolObject> Blocking<T> {
                 };
                 (buf.pos, buf.end) = (0, *read.as_ref().unwrap_or(&0));
                 Done::Read { full: buf.end == want, result: read.map(drop), ahead: probed }
-            })?;
+            });
         }
     }
 
@@ -345,7 +345,7 @@ impl<T: PoolObject> Blocking<T> {
         self.start(move |object, buf| {
             let written = object.seek_back(unread).and_then(|()| (&mut &*object).write_all(&buf.bytes[..total]));
             Done::Write(written)
-        })?;
+        });
         self.needs_flush = T::FLUSHES;
         Poll::Ready(Ok(total))
     }
@@ -365,7 +365,7 @@ impl<T: PoolObject> Blocking<T> {
     {
         ready!(self.poll_settle(cx))?;
         if self.needs_flush {
-            self.start(|object, _| Done::Write((&mut &*object).flush()))?;
+            self.start(|object, _| Done::Write((&mut &*object).flush()));
             self.needs_flush = false;
             ready!(self.poll_settle(cx))?;
         }
@@ -386,7 +386,8 @@ impl<T: PoolObject> Blocking<T> {
             SeekFrom::Current(offset) => SeekFrom::Current(offset - unread),
             absolute => absolute,
         };
-        self.start(move |object, _| Done::Seek((&mut &*object).seek(position)))
+        self.start(move |object, _| Done::Seek((&mut &*object).seek(position)));
+        Ok(())
     }
 
     /// Waits for the running operation; the position its seek reached, else the last known.

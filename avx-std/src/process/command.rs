@@ -4,7 +4,7 @@
 use super::child::{self, Child};
 use super::reap::{adopt, tend_orphans, Orphan, Reaper};
 use super::{ChildStderr, ChildStdin, ChildStdout};
-use crate::runtime::context::{self, NO_RUNTIME};
+use crate::runtime::context;
 use std::ffi::OsStr;
 use std::future::Future;
 use std::io;
@@ -161,11 +161,13 @@ impl Command {
         self
     }
 
-    /// Starts the child. A program that does not exist is `NotFound`; outside a runtime it
-    /// is an error (and nothing is started).
+    /// Starts the child. A program that does not exist is `NotFound`.
+    ///
+    /// # Panics
+    /// Outside a runtime (checked before anything is started: a child nothing could reap
+    /// must not exist).
     pub fn spawn(&mut self) -> io::Result<Child> {
-        // Checked first: a child nothing could reap must not be started.
-        context::with_current(|_| ()).map_err(|_| io::Error::other(NO_RUNTIME))?;
+        context::require("Command::spawn", |_| ());
         tend_orphans();
         let mut std = self.std.spawn()?;
         let pid = std.id();

@@ -18,7 +18,9 @@ struct Pipe {
 }
 
 impl Pipe {
-    /// Takes over a std pipe end: made nonblocking and registered with the current runtime.
+    /// Takes over a std pipe end: made nonblocking and registered with the current runtime
+    /// (panics outside one).
+    #[track_caller]
     fn new(std: impl IntoRawFd) -> io::Result<Pipe> {
         // SAFETY: `into_raw_fd` gave up the open descriptor; this value owns it from here.
         let fd = unsafe { OwnedFd::from_raw(std.into_raw_fd()) };
@@ -60,7 +62,11 @@ macro_rules! pipe_end {
 
         impl $name {
             /// Takes over std's pipe end (made nonblocking, registered with the current
-            /// runtime; an error outside one).
+            /// runtime).
+            ///
+            /// # Panics
+            /// Outside a runtime, as Tokio does.
+            #[track_caller]
             pub fn from_std(std: $std) -> io::Result<$name> {
                 Pipe::new(std).map(|pipe| $name { pipe })
             }
