@@ -1,2 +1,2 @@
-//! avx's examples live beside this file (`echo.rs`, `http_hello.rs`, `spawn_sum.rs`); the
-//! package has no library of its own.
+//! avx's examples live beside this file (`echo.rs`, `http_hello.rs`, `mini_redis.rs`,
+//! `spawn_sum.rs`); the package has no library of its own.
