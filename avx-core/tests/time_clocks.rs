@@ -28,16 +28,19 @@ fn a_pausable_clock_follows_its_live_clock_until_paused() {
     live.advance(Duration::from_millis(10));
     assert_eq!(clock.now(), Ticks(110 * MS));
 
-    clock.pause();
+    assert!(clock.pause());
     assert!(clock.is_paused());
     live.advance(Duration::from_millis(50));
     assert_eq!(clock.now(), Ticks(110 * MS), "paused time stands still");
     assert_eq!(clock.advance(Duration::from_millis(5)), Ticks(115 * MS));
-    assert_eq!(clock.advance_to(Ticks(112 * MS)), Ticks(115 * MS), "never backwards");
-    assert_eq!(clock.advance_to(Ticks(130 * MS)), Ticks(130 * MS));
+    assert_eq!(clock.advance_to(Ticks(112 * MS)), Some(Ticks(115 * MS)), "never backwards");
+    assert_eq!(clock.advance_to(Ticks(130 * MS)), Some(Ticks(130 * MS)));
+    assert!(!clock.pause(), "already paused");
 
-    clock.resume();
+    assert!(clock.resume());
     assert!(!clock.is_paused());
+    assert!(!clock.resume(), "already running");
+    assert_eq!(clock.advance_to(Ticks(200 * MS)), None, "a running clock is not jumped");
     assert_eq!(clock.now(), Ticks(130 * MS), "resumes from where it stood");
     live.advance(Duration::from_millis(7));
     assert_eq!(clock.now(), Ticks(137 * MS));
@@ -59,7 +62,7 @@ fn a_paused_driver_jumps_to_its_next_timer() {
     // The auto-advance loop of an idle paused runtime.
     while sleep.as_mut().poll(&mut cx).is_pending() {
         let next = driver.next_expiration().expect("a timer is pending");
-        driver.process_all(clock.advance_to(next));
+        driver.process_all(clock.advance_to(next).expect("the clock is paused"));
     }
     assert_eq!(clock.now(), Ticks(60_000 * MS));
     assert_eq!(live.now(), Ticks::ZERO, "no real time passed");

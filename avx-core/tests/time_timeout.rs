@@ -69,7 +69,7 @@ fn a_future_that_does_not_finish_returns_elapsed_and_is_dropped() {
     let handle = driver.handle();
     let dropped = Arc::new(AtomicBool::new(false));
     let timeout = handle.timeout(Duration::from_secs(5), NeverDone(dropped.clone()));
-    assert_eq!(timeout.deadline(), Ticks(5_000_000_000));
+    assert_eq!(timeout.deadline(), Some(Ticks(5_000_000_000)));
     let mut timeout = Box::pin(timeout);
     let outcome = block_on_virtual(&driver, &clock, timeout.as_mut());
     assert_eq!(outcome, Err::<(), _>(elapsed_error(&driver)));
