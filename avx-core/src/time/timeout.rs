@@ -44,6 +44,9 @@ impl<F: Future> Timeout<F> {
         Timeout { future, sleep: deadline.map(|(handle, deadline)| Sleep::new(handle, deadline)) }
     }
 
+}
+
+impl<F> Timeout<F> {
     /// The deadline, if there is one.
     pub fn deadline(&self) -> Option<Ticks> {
         self.sleep.as_ref().map(Sleep::deadline)
