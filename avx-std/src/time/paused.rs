@@ -67,7 +67,8 @@ impl VirtualTime for VirtualClock {
 
     fn on_idle(&self, next_timer: Option<Ticks>) -> Idle {
         let time = &self.0;
-        if time.woken.swap(false, SeqCst) {
+        // As `swap(false)`, in the form avx-core's loom model of this handshake checks.
+        if time.woken.compare_exchange(true, false, SeqCst, SeqCst).is_ok() {
             return Idle::Woken;
         }
         match next_timer {
