@@ -72,7 +72,9 @@ fn a_tick_at_most_5_ms_late_keeps_the_schedule_for_every_behavior() {
 
 #[test]
 fn a_tick_more_than_5_ms_late_is_missed_even_before_the_next_is_due() {
-    for (behavior, next) in [(MissedTickBehavior::Burst, 20), (MissedTickBehavior::Delay, 27), (MissedTickBehavior::Skip, 20)] {
+    for (behavior, next) in
+        [(MissedTickBehavior::Burst, 20), (MissedTickBehavior::Delay, 27), (MissedTickBehavior::Skip, 20)]
+    {
         let fixture = Fixture::new();
         let mut interval = fixture.interval(behavior);
         assert_eq!(fixture.tick(&mut interval), (0, 0));

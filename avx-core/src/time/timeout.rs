@@ -43,7 +43,6 @@ impl<F: Future> Timeout<F> {
     pub fn new(deadline: Option<(Handle, Ticks)>, future: F) -> Timeout<F> {
         Timeout { future, sleep: deadline.map(|(handle, deadline)| Sleep::new(handle, deadline)) }
     }
-
 }
 
 impl<F> Timeout<F> {

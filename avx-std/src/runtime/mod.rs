@@ -266,7 +266,6 @@ impl Handle {
             Scheduler::CurrentThread(_) => handle,
         }
     }
-
 }
 
 impl std::panic::UnwindSafe for Handle {}
