@@ -3,14 +3,16 @@
 //! `spawn_blocking` closure in flight — as Tokio's auto-advance.
 //!
 //! Every park that drives the runtime (one per `block_on` call) is a [`PausablePark`], whose
-//! unparker records the wake-up before delivering it; avx-core's `TimerPark` polls it without
-//! blocking and then asks [`PausedTime`] (its `VirtualTime`) whether to jump.
+//! unparker raises the park's own flag before delivering the wake-up; avx-core's `TimerPark`
+//! polls it without blocking (which reads and clears the flag for this thread) and then asks
+//! [`PausedTime`] (its `VirtualTime`) whether to jump. A flag per park, so that one `block_on`
+//! thread cannot take another's wake-up.
 
 use super::clock::StdClock;
 use avx_core::time::{Idle, PausableClock, VirtualTime};
 use avx_core::{Park, Ticks, Unpark};
 use avx_os::{OsPark, OsUnparker};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::SeqCst};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -18,8 +20,6 @@ use std::time::Duration;
 /// The paused-time state of one runtime.
 pub(crate) struct PausedTime {
     pub(crate) clock: PausableClock<StdClock>,
-    /// Set by every unpark of a park driving the runtime; cleared when an idle park looks.
-    woken: AtomicBool,
     /// `spawn_blocking` closures spawned and not yet completed.
     blocking: AtomicUsize,
     /// The parks driving the runtime now, to wake when the last blocking closure completes.
@@ -31,7 +31,6 @@ impl PausedTime {
     pub(crate) fn new(clock: PausableClock<StdClock>) -> Arc<PausedTime> {
         Arc::new(PausedTime {
             clock,
-            woken: AtomicBool::new(false),
             blocking: AtomicUsize::new(0),
             parks: Mutex::new(Vec::new()),
             next_park: AtomicU64::new(0),
@@ -42,7 +41,7 @@ impl PausedTime {
     pub(crate) fn park(self: &Arc<Self>, inner: OsPark) -> PausablePark {
         let id = self.next_park.fetch_add(1, SeqCst);
         self.lock_parks().push((id, inner.unparker()));
-        PausablePark { inner, time: self.clone(), id }
+        PausablePark { inner, woken: Arc::new(AtomicBool::new(false)), time: self.clone(), id }
     }
 
     /// Counts a `spawn_blocking` closure as in flight until the guard is dropped.
@@ -67,8 +66,7 @@ impl VirtualTime for VirtualClock {
 
     fn on_idle(&self, next_timer: Option<Ticks>) -> Idle {
         let time = &self.0;
-        // As `swap(false)`, in the form avx-core's loom model of this handshake checks.
-        if time.woken.compare_exchange(true, false, SeqCst, SeqCst).is_ok() {
+        if WOKEN_BEFORE_LAST_POLL.take() {
             return Idle::Woken;
         }
         match next_timer {
@@ -81,9 +79,17 @@ impl VirtualTime for VirtualClock {
     }
 }
 
+thread_local! {
+    /// Whether this thread's park was unparked before its last poll without blocking: the
+    /// answer `on_idle`, called right after that poll on the same thread, gives.
+    static WOKEN_BEFORE_LAST_POLL: Cell<bool> = const { Cell::new(false) };
+}
+
 /// The park of one `block_on` call on a current-thread runtime.
 pub(crate) struct PausablePark {
     inner: OsPark,
+    /// Raised by every unpark of this park; cleared by its polls without blocking.
+    woken: Arc<AtomicBool>,
     time: Arc<PausedTime>,
     id: u64,
 }
@@ -93,10 +99,17 @@ impl Park for PausablePark {
 
     fn park(&mut self, timeout: Option<Duration>) {
         self.inner.park(timeout);
+        if timeout == Some(Duration::ZERO) {
+            // After the poll, which consumed any pending unpark: one whose wake-up it took
+            // had raised the flag first. (compare_exchange: the form avx-core's loom model of
+            // this handshake checks.)
+            let woken = self.woken.compare_exchange(true, false, SeqCst, SeqCst).is_ok();
+            WOKEN_BEFORE_LAST_POLL.set(woken);
+        }
     }
 
     fn unparker(&self) -> PausableUnparker {
-        PausableUnparker { inner: self.inner.unparker(), time: self.time.clone() }
+        PausableUnparker { inner: self.inner.unparker(), woken: self.woken.clone() }
     }
 }
 
@@ -110,13 +123,13 @@ impl Drop for PausablePark {
 #[derive(Clone)]
 pub(crate) struct PausableUnparker {
     inner: OsUnparker,
-    time: Arc<PausedTime>,
+    woken: Arc<AtomicBool>,
 }
 
 impl Unpark for PausableUnparker {
     fn unpark(&self) {
         // Before delivering: an idle park that consumes this unpark then sees the flag.
-        self.time.woken.store(true, SeqCst);
+        self.woken.store(true, SeqCst);
         self.inner.unpark();
     }
 }
