@@ -106,3 +106,16 @@ fn elapsed_error(driver: &Driver) -> Elapsed {
         other => panic!("a timeout at the origin is already elapsed, got {other:?}"),
     }
 }
+
+#[test]
+fn a_timeout_past_the_end_of_time_has_no_deadline_and_never_elapses() {
+    let (clock, driver) = setup();
+    let handle = driver.handle();
+    let mut timeout = Box::pin(handle.timeout(Duration::MAX, pending::<()>()));
+    assert_eq!(timeout.deadline(), None);
+    let waker = CountingWaker::new();
+    assert!(poll_with(timeout.as_mut(), &waker).is_pending());
+    assert_eq!(driver.pending_timers(), 0, "no timer armed");
+    driver.process_all(clock.set(Ticks(u64::MAX)));
+    assert!(poll_with(timeout.as_mut(), &waker).is_pending());
+}
