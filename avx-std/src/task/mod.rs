@@ -6,7 +6,7 @@ mod join_set;
 pub use avx_core::task::{yield_now, AbortHandle, Id, JoinError, JoinHandle};
 pub use join_set::JoinSet;
 
-use crate::runtime::context::{with_current, NO_RUNTIME};
+use crate::runtime::context::require;
 use std::future::Future;
 
 /// Spawns a future onto the current runtime; it runs concurrently with the caller.
@@ -19,7 +19,7 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    with_current(|handle| handle.spawn(future)).unwrap_or_else(|_| panic!("avx_std::spawn: {NO_RUNTIME}"))
+    require("avx_std::spawn", |handle| handle.spawn(future))
 }
 
 /// Runs a blocking closure on the current runtime's blocking pool.
@@ -31,5 +31,5 @@ where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
-    with_current(|handle| handle.spawn_blocking(f)).unwrap_or_else(|_| panic!("avx_std::spawn_blocking: {NO_RUNTIME}"))
+    require("avx_std::spawn_blocking", |handle| handle.spawn_blocking(f))
 }

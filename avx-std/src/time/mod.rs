@@ -18,7 +18,7 @@ pub use futures::{Interval, Sleep, Timeout};
 /// std's `Duration`, re-exported here as Tokio does.
 pub use std::time::Duration;
 
-use crate::runtime::context::{with_current, NO_RUNTIME};
+use crate::runtime::context::require;
 use crate::runtime::Handle;
 use avx_core::time::Handle as TimerHandle;
 use std::future::IntoFuture;
@@ -35,25 +35,20 @@ fn safe_delay(duration: Duration) -> Duration {
 /// current runtime's.
 ///
 /// # Panics
-/// Outside a runtime, naming `what` and the caller's location.
+/// Outside a runtime (at the caller, naming `what`, the function called).
 #[track_caller]
 fn timer_handle(what: &str) -> TimerHandle {
-    if let Some(timer) = TimerHandle::try_current() {
-        return timer;
-    }
-    match with_current(Handle::timer_handle) {
-        Ok(timer) => timer,
-        Err(_) => panic!("`avx_std::time::{what}`: {NO_RUNTIME}"),
+    match TimerHandle::try_current() {
+        Some(timer) => timer,
+        None => require(what, Handle::timer_handle),
     }
 }
 
 /// Runs `f` on the current runtime's timers and panics (at the caller) with its error.
 #[track_caller]
 fn with_time(what: &str, f: impl FnOnce(&driver::TimeDriver) -> Result<(), &'static str>) {
-    match with_current(|handle| f(handle.time())) {
-        Ok(Ok(())) => {}
-        Ok(Err(message)) => panic!("{message}"),
-        Err(_) => panic!("`avx_std::time::{what}`: {NO_RUNTIME}"),
+    if let Err(message) = require(what, |handle| f(handle.time())) {
+        panic!("{message}");
     }
 }
 
@@ -64,7 +59,7 @@ fn with_time(what: &str, f: impl FnOnce(&driver::TimeDriver) -> Result<(), &'sta
 /// Outside a runtime.
 #[track_caller]
 pub fn sleep(duration: Duration) -> Sleep {
-    Sleep::new(timer_handle("sleep").sleep(safe_delay(duration)))
+    Sleep::new(timer_handle("`avx_std::time::sleep`").sleep(safe_delay(duration)))
 }
 
 /// Waits until `deadline`.
@@ -73,7 +68,7 @@ pub fn sleep(duration: Duration) -> Sleep {
 /// Outside a runtime.
 #[track_caller]
 pub fn sleep_until(deadline: Instant) -> Sleep {
-    Sleep::new(timer_handle("sleep_until").sleep_until(deadline.into_ticks()))
+    Sleep::new(timer_handle("`avx_std::time::sleep_until`").sleep_until(deadline.into_ticks()))
 }
 
 /// Runs `future` for at most `duration`: its output, or `Err(Elapsed)` (the future is
@@ -84,7 +79,7 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 /// Outside a runtime.
 #[track_caller]
 pub fn timeout<F: IntoFuture>(duration: Duration, future: F) -> Timeout<F::IntoFuture> {
-    Timeout::new(timer_handle("timeout").timeout(duration, future.into_future()))
+    Timeout::new(timer_handle("`avx_std::time::timeout`").timeout(duration, future.into_future()))
 }
 
 /// As [`timeout`], with an absolute deadline.
@@ -93,7 +88,7 @@ pub fn timeout<F: IntoFuture>(duration: Duration, future: F) -> Timeout<F::IntoF
 /// Outside a runtime.
 #[track_caller]
 pub fn timeout_at<F: IntoFuture>(deadline: Instant, future: F) -> Timeout<F::IntoFuture> {
-    Timeout::new(timer_handle("timeout_at").timeout_at(deadline.into_ticks(), future.into_future()))
+    Timeout::new(timer_handle("`avx_std::time::timeout_at`").timeout_at(deadline.into_ticks(), future.into_future()))
 }
 
 /// Ticks every `period` (at most about 30 years), the first tick at once.
@@ -103,7 +98,7 @@ pub fn timeout_at<F: IntoFuture>(deadline: Instant, future: F) -> Timeout<F::Int
 #[track_caller]
 pub fn interval(period: Duration) -> Interval {
     assert!(!period.is_zero(), "`period` must be non-zero.");
-    Interval::new(timer_handle("interval").interval(safe_delay(period)))
+    Interval::new(timer_handle("`avx_std::time::interval`").interval(safe_delay(period)))
 }
 
 /// Ticks every `period` (at most about 30 years), the first tick at `start`.
@@ -113,7 +108,7 @@ pub fn interval(period: Duration) -> Interval {
 #[track_caller]
 pub fn interval_at(start: Instant, period: Duration) -> Interval {
     assert!(!period.is_zero(), "`period` must be non-zero.");
-    Interval::new(timer_handle("interval_at").interval_at(start.into_ticks(), safe_delay(period)))
+    Interval::new(timer_handle("`avx_std::time::interval_at`").interval_at(start.into_ticks(), safe_delay(period)))
 }
 
 /// Stops the current runtime's clock: from now on it moves only through [`advance`], or by
@@ -130,7 +125,7 @@ pub fn interval_at(start: Instant, period: Duration) -> Interval {
 /// them are idle: use `Builder::new_current_thread()`), or if the clock is already paused.
 #[track_caller]
 pub fn pause() {
-    with_time("pause", driver::TimeDriver::pause);
+    with_time("`avx_std::time::pause`", driver::TimeDriver::pause);
 }
 
 /// Lets the paused clock follow real time again, from where it stands.
@@ -139,7 +134,7 @@ pub fn pause() {
 /// Outside a runtime, or if the clock is not paused.
 #[track_caller]
 pub fn resume() {
-    with_time("resume", driver::TimeDriver::resume);
+    with_time("`avx_std::time::resume`", driver::TimeDriver::resume);
 }
 
 /// Moves the paused clock forward by `duration` at once, fires the timers that fall due (all
@@ -148,6 +143,6 @@ pub fn resume() {
 /// # Panics
 /// When polled: outside a runtime, or if the clock is not paused.
 pub async fn advance(duration: Duration) {
-    with_time("advance", |time| time.advance(duration));
+    with_time("`avx_std::time::advance`", |time| time.advance(duration));
     avx_core::task::yield_now().await;
 }
