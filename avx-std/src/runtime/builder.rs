@@ -181,7 +181,7 @@ impl Builder {
         });
         match self.flavor {
             Flavor::CurrentThread => {
-                let time = TimeDriver::new(1, self.start_paused);
+                let time = TimeDriver::new(1, true, self.start_paused);
                 let io = new_io_driver()?;
                 let scheduler = Scheduler::CurrentThread(CurrentThreadExecutor::new());
                 let inner = Arc::new(HandleInner { scheduler, blocking, time, io });
@@ -200,7 +200,7 @@ impl Builder {
             ));
         }
         let workers = self.worker_threads.unwrap_or_else(default_worker_threads);
-        let time = TimeDriver::new(workers, false);
+        let time = TimeDriver::new(workers, false, false);
         let io = new_io_driver()?;
         let parks = time.wrap_workers((0..workers).map(|_| io.park()).collect());
         let seed = self.seed.unwrap_or_else(random_seed);

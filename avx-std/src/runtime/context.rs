@@ -43,7 +43,12 @@ const NO_REACTOR: &str = "there is no reactor running, must be called from the c
 /// file operation or a signal listener outside a runtime is a bug in the calling program.
 #[track_caller]
 pub(crate) fn require<R>(what: &str, f: impl FnOnce(&Handle) -> R) -> R {
-    with_current(f).unwrap_or_else(|e| panic!("{NO_REACTOR}: {what}: {e}"))
+    // A `match`, not `unwrap_or_else`: a panic inside a closure would report the closure's
+    // location instead of the caller's.
+    match with_current(f) {
+        Ok(result) => result,
+        Err(e) => panic!("{NO_REACTOR}: {what}: {e}"),
+    }
 }
 
 /// Makes a runtime current on this thread until dropped (see [`super::Runtime::enter`]).

@@ -164,6 +164,10 @@ impl Drop for Runtime {
     }
 }
 
+// As Tokio's: a panic caught around a runtime leaves it usable (tasks' panics are caught).
+impl std::panic::UnwindSafe for Runtime {}
+impl std::panic::RefUnwindSafe for Runtime {}
+
 impl fmt::Debug for Runtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Runtime").field("handle", &self.handle).finish_non_exhaustive()
@@ -203,7 +207,8 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.inner.blocking.spawn(f)
+        // On a current-thread runtime, paused time stands still while the closure is in flight.
+        self.inner.blocking.spawn(self.inner.time.hold_time_during(f))
     }
 
     /// Runs `future` to completion on the current thread; see [`Runtime::block_on`].
@@ -261,19 +266,10 @@ impl Handle {
             Scheduler::CurrentThread(_) => handle,
         }
     }
-
-    /// The timers, for `time::pause`/`resume`/`advance`, which only a current-thread
-    /// runtime supports.
-    pub(crate) fn pausable_time(&self, what: &str) -> &Arc<TimeDriver> {
-        if let Scheduler::MultiThread(_) = self.inner.scheduler {
-            panic!(
-                "avx_std::time::{what} needs a current-thread runtime (Builder::new_current_thread()): \
-                 on a multi-threaded one, idle workers cannot tell that every task is idle"
-            );
-        }
-        &self.inner.time
-    }
 }
+
+impl std::panic::UnwindSafe for Handle {}
+impl std::panic::RefUnwindSafe for Handle {}
 
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
