@@ -1,5 +1,5 @@
 //! Per-thread runtime context: which worker (if any) the current thread is, the timer
-//! handle its tasks use, and the cooperative budget of the task it is polling.
+//! handle its tasks use, the task it is polling (for `task::try_id`) and that task's budget.
 //! Thread-locals with `std`; without it, a global slot, or per-CPU storage that a
 //! multi-core integrator installs.
 
@@ -13,6 +13,8 @@ pub struct ContextSlot {
     worker: AtomicPtr<()>,
     /// The `time::Handle` entered with [`enter_timer`], borrowed for the duration of that call.
     timer: AtomicPtr<()>,
+    /// The header of the task being polled or dropped on this thread (see [`enter_task`]).
+    task: AtomicPtr<()>,
     budget: AtomicU8,
 }
 
@@ -23,6 +25,7 @@ impl ContextSlot {
             scheduler: AtomicPtr::new(ptr::null_mut()),
             worker: AtomicPtr::new(ptr::null_mut()),
             timer: AtomicPtr::new(ptr::null_mut()),
+            task: AtomicPtr::new(ptr::null_mut()),
             budget: AtomicU8::new(crate::coop::UNCONSTRAINED),
         }
     }
@@ -152,6 +155,26 @@ pub(crate) fn current_timer() -> Option<crate::time::Handle> {
     // SAFETY: a non-null pointer was stored by `enter_timer` on this thread (or CPU), from a
     // reference that outlives that call, and is replaced by the previous value before it returns.
     unsafe { timer.as_ref() }.cloned()
+}
+
+/// Makes `task` (a task header) the current task until the guard drops, which restores the
+/// previous one (tasks nest: a task's poll may drive another runtime's task).
+pub(crate) fn enter_task(task: *const ()) -> TaskGuard {
+    TaskGuard(with_slot(|slot| slot.task.swap(task as *mut (), Relaxed)))
+}
+
+/// Restores the previously current task when dropped.
+pub(crate) struct TaskGuard(*mut ());
+
+impl Drop for TaskGuard {
+    fn drop(&mut self) {
+        with_slot(|slot| slot.task.store(self.0, Relaxed));
+    }
+}
+
+/// The header of the current task, or null outside a task.
+pub(crate) fn current_task() -> *const () {
+    with_slot(|slot| slot.task.load(Relaxed))
 }
 
 pub(crate) fn budget(slot: &ContextSlot) -> &AtomicU8 {

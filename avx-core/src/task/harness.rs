@@ -5,6 +5,7 @@ use super::error::JoinError;
 use super::raw::{Cell, Header, RawTask, Stage};
 use super::state::{ToIdle, ToRunning};
 use super::{waker, Notified, Schedule, Task};
+use crate::context;
 use crate::loom::UnsafeCell;
 use alloc::boxed::Box;
 use core::future::Future;
@@ -24,6 +25,8 @@ pub(super) unsafe fn run<F: Future, S: Schedule>(ptr: NonNull<Header>) {
     // SAFETY: module contract.
     let cell = unsafe { cell::<F, S>(ptr) };
     let raw = RawTask::from_header(ptr);
+    // The task is current while its future is polled or dropped and while its output is dropped.
+    let _current = context::enter_task(ptr.as_ptr() as *const ());
     match cell.header.state.transition_to_running() {
         ToRunning::Poll => {}
         ToRunning::Cancel => return cancel_and_complete(cell, raw),
@@ -187,8 +190,13 @@ pub(super) unsafe fn drop_join_handle<F: Future, S: Schedule>(ptr: NonNull<Heade
     match cell.header.state.unset_join_interest() {
         // SAFETY: with JOIN_WAKER cleared too, the slot is the handle's again.
         Ok(_) => cell.header.join_waker.with_mut(|slot| unsafe { *slot = None }),
-        // Completed while the handle held interest: the output is ours to drop.
-        Err(_) => set_stage(&cell.stage, Stage::Consumed),
+        // Completed while the handle held interest: the output is ours to drop. A panicking
+        // Drop of the output must neither unwind out of `JoinHandle::drop` nor skip releasing
+        // the handle's reference below (which would leak the task).
+        Err(_) => {
+            let _current = context::enter_task(ptr.as_ptr() as *const ());
+            let _ = catch_unwind(|| set_stage(&cell.stage, Stage::Consumed));
+        }
     }
     // SAFETY: the handle's reference.
     unsafe { RawTask::from_header(ptr).drop_reference() }
@@ -199,6 +207,7 @@ pub(super) unsafe fn shutdown<F: Future, S: Schedule>(ptr: NonNull<Header>) {
     let cell = unsafe { cell::<F, S>(ptr) };
     let raw = RawTask::from_header(ptr);
     if cell.header.state.transition_to_shutdown() {
+        let _current = context::enter_task(ptr.as_ptr() as *const ());
         // We claimed RUNNING; the list's reference plays the runner's in `complete`, and
         // the list lookup there finds the task already unlinked.
         cancel_and_complete(cell, raw);

@@ -36,7 +36,13 @@ pub(crate) struct PoolConfig {
 struct State {
     queue: VecDeque<Runnable>,
     threads: usize,
+    /// Threads waiting for work that nobody has claimed yet.
     idle: usize,
+    /// Wake-ups granted to waiting threads: a pusher that counts on an idle thread takes it
+    /// out of `idle` at once and leaves a grant here, so a second push right after cannot count
+    /// on the same thread (Tokio's #8056: the second closure then waited behind the first).
+    /// Invariant: `idle + grants` is the number of threads inside the wait.
+    grants: usize,
     shutdown: bool,
 }
 
@@ -56,7 +62,7 @@ impl<R, F: FnOnce() -> R> Future for BlockingTask<F> {
 
 impl BlockingPool {
     pub(crate) fn new(config: PoolConfig) -> BlockingPool {
-        let state = State { queue: VecDeque::new(), threads: 0, idle: 0, shutdown: false };
+        let state = State { queue: VecDeque::new(), threads: 0, idle: 0, grants: 0, shutdown: false };
         BlockingPool {
             shared: Arc::new(Shared {
                 state: Mutex::new(state),
@@ -124,6 +130,8 @@ impl Shared {
         }
         state.queue.push_back(runnable);
         if state.idle > 0 {
+            state.idle -= 1;
+            state.grants += 1;
             this.condvar.notify_one();
             return;
         }
@@ -166,7 +174,13 @@ impl Shared {
             state.idle += 1;
             let (guard, timed_out) = self.condvar.wait_timeout(state, Some(self.config.keep_alive));
             state = guard;
-            state.idle -= 1;
+            // Whichever waiter wakes first uses a grant; one that woke without any (timeout,
+            // shutdown, spurious) leaves the idle count itself.
+            if state.grants > 0 {
+                state.grants -= 1;
+            } else {
+                state.idle -= 1;
+            }
             if timed_out && state.queue.is_empty() {
                 break;
             }
