@@ -66,7 +66,7 @@ pub fn with_unconstrained<R>(f: impl FnOnce() -> R) -> R {
 pub fn poll_proceed_restorable(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
     let before = with_slot(|slot| budget(slot).load(Relaxed));
     match poll_proceed(cx) {
-        Poll::Ready(()) => Poll::Ready(RestoreOnPending { before: Some(before) }),
+        Poll::Ready(()) => Poll::Ready(RestoreOnPending { before: Some(before), _not_send: core::marker::PhantomData }),
         Poll::Pending => Poll::Pending,
     }
 }
@@ -75,6 +75,8 @@ pub fn poll_proceed_restorable(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
 #[derive(Debug)]
 pub struct RestoreOnPending {
     before: Option<u8>,
+    /// The budget is the calling thread's: the guard must drop there.
+    _not_send: core::marker::PhantomData<*const ()>,
 }
 
 impl RestoreOnPending {

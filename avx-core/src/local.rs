@@ -106,9 +106,25 @@ impl CurrentThreadExecutor {
         }
     }
 
+    /// Spawns a future that need not be `Send`, as [`LocalExecutor::spawn`] does.
+    ///
+    /// # Safety
+    /// Until this executor is shut down, only the calling thread may drive
+    /// [`CurrentThreadExecutor::run`] (or `try_tick`/`run_turn`) and shut it down, and the
+    /// returned `JoinHandle` stays on it unless the output is `Send`.
+    pub unsafe fn spawn_local<F: Future + 'static>(&self, future: F) -> JoinHandle<F::Output> {
+        // SAFETY: forwarded contract.
+        spawn_with(&self.scheduler, unsafe { self.scheduler.0.owned.bind_local(future, self.scheduler.clone()) })
+    }
+
     /// Number of tasks spawned and not yet finished.
     pub fn alive_tasks(&self) -> usize {
         self.scheduler.0.owned.len()
+    }
+
+    /// Number of tasks queued to run (woken or new, not yet polled).
+    pub fn queued_tasks(&self) -> usize {
+        self.scheduler.0.state.lock().queue.len()
     }
 
     /// Runs the spawned tasks while `future` is pending; completes with its output.
@@ -118,17 +134,23 @@ impl CurrentThreadExecutor {
             if let Poll::Ready(output) = future.as_mut().poll(cx) {
                 return Poll::Ready(output);
             }
-            for _ in 0..TASKS_PER_TURN {
-                if !self.try_tick() {
-                    self.wait_for_tasks(cx);
-                    return Poll::Pending;
-                }
-            }
-            // A full turn: let the driver look at I/O and timers before the next one.
-            cx.waker().wake_by_ref();
+            self.run_turn(cx);
             Poll::Pending
         })
         .await
+    }
+
+    /// Runs up to a turn's worth of queued tasks, then arranges for `cx`'s task to be woken
+    /// when there is more to run: at once after a full turn (so its driver can look at I/O
+    /// and timers in between), else when a task is next scheduled.
+    pub fn run_turn(&self, cx: &mut Context<'_>) {
+        for _ in 0..TASKS_PER_TURN {
+            if !self.try_tick() {
+                self.wait_for_tasks(cx);
+                return;
+            }
+        }
+        cx.waker().wake_by_ref();
     }
 
     /// Registers the driver's waker for the next scheduled task (or re-wakes it at once if
@@ -183,10 +205,9 @@ impl LocalExecutor {
 
     /// Spawns a future that need not be `Send`; it runs while this executor is driven.
     pub fn spawn<F: Future + 'static>(&self, future: F) -> JoinHandle<F::Output> {
-        let scheduler = &self.inner.scheduler;
         // SAFETY: `LocalExecutor` is `!Send`, so its tasks are polled and (on drop) shut
         // down on this thread only, and the `JoinHandle` of a `!Send` output is `!Send`.
-        spawn_with(scheduler, unsafe { scheduler.0.owned.bind_local(future, scheduler.clone()) })
+        unsafe { self.inner.spawn_local(future) }
     }
 
     /// A handle for spawning `Send` futures onto this executor from other threads.
@@ -207,6 +228,16 @@ impl LocalExecutor {
     /// Runs the spawned tasks while `future` is pending; completes with its output.
     pub async fn run<F: Future>(&self, future: F) -> F::Output {
         self.inner.run(future).await
+    }
+
+    /// Runs up to a turn's worth of queued tasks; see [`CurrentThreadExecutor::run_turn`].
+    pub fn run_turn(&self, cx: &mut Context<'_>) {
+        self.inner.run_turn(cx)
+    }
+
+    /// Cancels every unfinished task (dropping its future here) and refuses new ones.
+    pub fn shutdown(&self) {
+        self.inner.shutdown()
     }
 }
 

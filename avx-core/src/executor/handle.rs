@@ -151,11 +151,29 @@ impl<U: Unpark> Handle<U> {
         }
     }
 
+    /// Number of tasks in the global queue (spawned or woken from outside the workers, or
+    /// overflowing a worker's queue), not yet taken by a worker.
+    pub fn global_queue_depth(&self) -> usize {
+        self.shared.inject.len() + self.shared.overflow.len()
+    }
+
+    /// For a task about to block its worker's thread (`block_in_place`): hands the worker
+    /// (its queue, park and oracle) to another thread, started by the hand-off function the
+    /// worker runs with (see [`super::Worker::run_with_handoff`]), so the worker's other tasks
+    /// keep running meanwhile. Returns false (changing nothing) if the caller is not a task
+    /// being polled by one of this executor's workers, or the hand-off failed.
+    pub fn hand_off_current_worker(&self) -> bool {
+        self.current_worker().is_some_and(WorkerCx::try_hand_off)
+    }
+
+    /// The worker the calling thread runs, if it is one of this executor's and still has
+    /// its core (a thread that handed its worker off finishes one poll as a non-worker).
     fn current_worker(&self) -> Option<&WorkerCx<U>> {
         let worker = context::current_worker(Arc::as_ptr(&self.shared) as *const ())?;
         // SAFETY: a worker registers a pointer to its live `WorkerCx<U>` under this same
         // `Shared<U>` address for exactly as long as it runs on this thread.
-        Some(unsafe { &*(worker as *const WorkerCx<U>) })
+        let worker = unsafe { &*(worker as *const WorkerCx<U>) };
+        worker.has_core().then_some(worker)
     }
 
     pub(super) fn schedule_task(&self, task: TaskRef<U>, placement: Placement) {

@@ -7,7 +7,7 @@ mod lifo;
 mod worker;
 
 pub use handle::Handle;
-pub use worker::Worker;
+pub use worker::{Handoff, Worker};
 
 use crate::coop::DEFAULT_BUDGET;
 use crate::deque;

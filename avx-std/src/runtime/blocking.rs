@@ -141,7 +141,7 @@ impl Shared {
         state.threads += 1;
         drop(state);
         let worker = this.clone();
-        let started = std::thread::Builder::new().name((this.config.hooks.name)()).spawn(move || worker.run_thread());
+        let started = this.config.hooks.thread_builder().spawn(move || worker.run_thread());
         if started.is_err() {
             let mut state = this.state.lock();
             state.threads -= 1;
