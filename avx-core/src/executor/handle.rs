@@ -8,7 +8,7 @@ use super::Config;
 use crate::context;
 use crate::deque::Steal;
 use crate::inject::Inject;
-use crate::loom::{AtomicBool, Ordering::*};
+use crate::loom::{AtomicBool, AtomicUsize, Ordering::*};
 use crate::park::Unpark;
 use crate::task::{JoinHandle, Notified, OwnedTasks, Schedule, Task};
 use alloc::boxed::Box;
@@ -38,6 +38,24 @@ pub(super) struct Shared<U: Unpark> {
     pub(super) owned: OwnedTasks<Handle<U>>,
     pub(super) config: Config,
     shutdown: AtomicBool,
+    /// Worker cores in existence (running, or on their way to a new thread).
+    pub(super) cores: AtomicUsize,
+}
+
+/// Counts a worker core in `Shared::cores` for as long as it exists.
+pub(super) struct CoreAlive<U: Unpark>(Arc<Shared<U>>);
+
+impl<U: Unpark> CoreAlive<U> {
+    pub(super) fn new(shared: &Arc<Shared<U>>) -> CoreAlive<U> {
+        shared.cores.fetch_add(1, AcqRel);
+        CoreAlive(shared.clone())
+    }
+}
+
+impl<U: Unpark> Drop for CoreAlive<U> {
+    fn drop(&mut self) {
+        self.0.cores.fetch_sub(1, AcqRel);
+    }
 }
 
 /// What other threads can reach of one worker.
@@ -69,6 +87,7 @@ impl<U: Unpark> Shared<U> {
             owned: OwnedTasks::new(workers),
             config,
             shutdown: AtomicBool::new(false),
+            cores: AtomicUsize::new(0),
         }
     }
 
@@ -115,6 +134,12 @@ impl<U: Unpark> Handle<U> {
     /// Number of worker threads.
     pub fn num_workers(&self) -> usize {
         self.shared.remotes.len()
+    }
+
+    /// Number of workers still running their loop (or moving to a new thread); after
+    /// [`Handle::shutdown`] it drops to zero as each notices.
+    pub fn active_workers(&self) -> usize {
+        self.shared.cores.load(Acquire)
     }
 
     /// Number of tasks spawned and not yet finished (or cancelled).

@@ -1,7 +1,7 @@
 //! The worker loop: the LIFO slot, then the local queue (the global queue every so many
 //! ticks, so it cannot starve), then stealing from a random victim, then parking.
 
-use super::handle::{Handle, Placement, Shared, TaskRef};
+use super::handle::{CoreAlive, Handle, Placement, Shared, TaskRef};
 use crate::coop;
 use crate::deque::{Local, CAPACITY};
 use crate::inject::Inject;
@@ -28,6 +28,7 @@ pub(super) struct Core<U: Unpark> {
     pub(super) local: Local<TaskRef<U>>,
     pub(super) is_searching: bool,
     pub(super) tick: u32,
+    pub(super) _alive: CoreAlive<U>,
 }
 
 /// What the thread-local context points at while the worker runs.

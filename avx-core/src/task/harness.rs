@@ -39,14 +39,19 @@ pub(super) unsafe fn run<F: Future, S: Schedule>(ptr: NonNull<Header>) {
     let waker = ManuallyDrop::new(unsafe { waker::borrowed(ptr) });
     let mut cx = Context::from_waker(&waker);
     let result = catch_unwind(|| {
-        cell.stage.with_mut(|stage| {
+        // A future whose poll panics is dropped while the panic unwinds, as Tokio does (its
+        // `Drop` sees `thread::panicking()`, so guards it holds poison what they protect).
+        let drop_on_unwind = DropOnUnwind(&cell.stage);
+        let poll = cell.stage.with_mut(|stage| {
             // SAFETY: RUNNING gives this thread exclusive access to the stage.
             match unsafe { &mut *stage } {
                 // SAFETY: the future never moves out of the heap allocation.
                 Stage::Running(future) => unsafe { Pin::new_unchecked(future) }.poll(&mut cx),
                 _ => unreachable!("a task is polled only while its future is present"),
             }
-        })
+        });
+        core::mem::forget(drop_on_unwind);
+        poll
     });
     let output = match result {
         Ok(Poll::Pending) => match cell.header.state.transition_to_idle() {
@@ -71,6 +76,16 @@ pub(super) unsafe fn run<F: Future, S: Schedule>(ptr: NonNull<Header>) {
     };
     set_stage(&cell.stage, Stage::Finished(output));
     complete(cell, raw);
+}
+
+/// Drops the stage when dropped: armed around a poll, so a panicking poll's future is
+/// dropped during the unwind (a `Drop` that panics then aborts the process, as in Tokio).
+struct DropOnUnwind<'a, F: Future>(&'a UnsafeCell<Stage<F>>);
+
+impl<F: Future> Drop for DropOnUnwind<'_, F> {
+    fn drop(&mut self) {
+        set_stage(self.0, Stage::Consumed);
+    }
 }
 
 /// Drops the future (catching a panicking `Drop`) and completes with a cancellation error.

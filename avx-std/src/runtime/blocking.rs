@@ -128,23 +128,33 @@ impl Shared {
             drop(runnable); // cancelled
             return;
         }
-        state.queue.push_back(runnable);
         if state.idle > 0 {
+            state.queue.push_back(runnable);
             state.idle -= 1;
             state.grants += 1;
             this.condvar.notify_one();
             return;
         }
         if state.threads >= this.config.max_threads {
+            state.queue.push_back(runnable);
             return; // a busy thread will take it when it is done
         }
         state.threads += 1;
         drop(state);
-        let worker = this.clone();
-        let started = this.config.hooks.thread_builder().spawn(move || worker.run_thread());
+        // The new thread's first job: handed over directly, so it counts as started (a
+        // shutdown right after this cancels only what still waits in the queue).
+        let first = Arc::new(avx_os::Mutex::new(Some(runnable)));
+        let (worker, job) = (this.clone(), first.clone());
+        let started = this.config.hooks.thread_builder().spawn(move || {
+            let first = job.lock().take();
+            drop(job);
+            worker.run_thread(first)
+        });
         if started.is_err() {
+            let runnable = first.lock().take();
             let mut state = this.state.lock();
             state.threads -= 1;
+            state.queue.extend(runnable);
             if state.threads == 0 {
                 // No thread can run it now; fail the queued tasks visibly.
                 let queued = std::mem::take(&mut state.queue);
@@ -154,11 +164,14 @@ impl Shared {
         }
     }
 
-    fn run_thread(self: Arc<Self>) {
+    fn run_thread(self: Arc<Self>, first: Option<Runnable>) {
         let runtime = self.runtime.lock().upgrade();
         let _enter = runtime.map(|inner| context::enter(Handle { inner }));
         if let Some(start) = &self.config.hooks.on_start {
             start();
+        }
+        if let Some(runnable) = first {
+            runnable.run();
         }
         let mut state = self.state.lock();
         loop {

@@ -62,14 +62,21 @@ pub(crate) const NO_RUNTIME: &str = "there is no reactor running, must be called
 /// Makes a runtime current on this thread until dropped (see [`super::Runtime::enter`]).
 #[must_use = "the runtime is current only while the guard lives"]
 pub struct EnterGuard<'a> {
-    previous: Option<Handle>,
-    depth: usize,
-    /// Borrows the runtime it entered; restores the thread's previous runtime, so it stays
-    /// on the thread it came from (`!Send`, as a `MutexGuard`, yet `Sync`).
+    _restore: Restore,
+    /// Tied to the runtime it entered, yet without a `Drop` of its own, so the borrow ends
+    /// at the guard's last use (a runtime can be shut down while its guard is alive, as
+    /// with Tokio). It restores the thread's previous runtime, so it stays on the thread it
+    /// came from (`!Send`, as a `MutexGuard`, yet `Sync`).
     _marker: PhantomData<(&'a Handle, std::sync::MutexGuard<'static, ()>)>,
 }
 
-impl Drop for EnterGuard<'_> {
+/// Restores the thread's previous runtime when dropped.
+struct Restore {
+    previous: Option<Handle>,
+    depth: usize,
+}
+
+impl Drop for Restore {
     fn drop(&mut self) {
         let previous = self.previous.take();
         let Ok(depth) = DEPTH.try_with(Cell::get) else { return };
@@ -102,7 +109,15 @@ pub(crate) fn enter<'a>(handle: Handle) -> EnterGuard<'a> {
         d.set(d.get() + 1);
         d.get()
     });
-    EnterGuard { previous, depth, _marker: PhantomData }
+    EnterGuard { _restore: Restore { previous, depth }, _marker: PhantomData }
+}
+
+/// As [`enter`], unless the thread's context is already destroyed (a runtime dropped by a
+/// thread-local's destructor).
+pub(crate) fn try_enter<'a>(handle: Handle) -> Option<EnterGuard<'a>> {
+    CURRENT.try_with(|_| ()).ok()?;
+    DEPTH.try_with(|_| ()).ok()?;
+    Some(enter(handle))
 }
 
 pub(crate) fn with_current<R>(f: impl FnOnce(&Handle) -> R) -> Result<R, TryCurrentError> {

@@ -95,6 +95,10 @@ impl LocalRuntime {
     }
 }
 
+// As `Runtime`'s (see there).
+impl std::panic::UnwindSafe for LocalRuntime {}
+impl std::panic::RefUnwindSafe for LocalRuntime {}
+
 impl fmt::Debug for LocalRuntime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LocalRuntime").field("handle", self.handle()).finish_non_exhaustive()

@@ -166,13 +166,20 @@ impl Runtime {
         // Dropped from inside a task or `block_on`: waiting for the workers could wait for
         // this very thread, so shut down without waiting instead.
         let timeout = if context::is_driving() { Some(Duration::ZERO) } else { timeout };
-        let deadline = timeout.map(|t| Instant::now() + t);
+        // A timeout too long to express (`Duration::MAX`) waits as long as it takes.
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         let inner = &self.handle.inner;
+        // Tasks' futures are dropped with the runtime current, so their `Drop` can use it.
+        let _enter = context::try_enter(self.handle.clone());
         match &inner.scheduler {
             Scheduler::MultiThread(executor) => {
                 executor.shutdown();
-                inner.join_threads(deadline);
+                // First the worker loops; then the tasks are cancelled, which may be what a
+                // `block_in_place` closure still running on a former worker thread waits for;
+                // then every thread.
+                inner.wait_for_workers(executor, deadline);
                 executor.shutdown_tasks();
+                inner.join_threads(deadline);
             }
             Scheduler::CurrentThread(executor) => executor.shutdown(),
         }
@@ -183,6 +190,16 @@ impl Runtime {
 }
 
 impl HandleInner {
+    /// Waits until every worker loop has stopped, or `deadline`.
+    fn wait_for_workers(&self, executor: &executor::Handle<OsUnparker>, deadline: Option<Instant>) {
+        let mut pause = Duration::from_micros(50);
+        while executor.active_workers() > 0 && deadline.is_none_or(|deadline| Instant::now() < deadline) {
+            let left = deadline.map_or(pause, |deadline| deadline.saturating_duration_since(Instant::now()));
+            std::thread::sleep(pause.min(left));
+            pause = (pause * 2).min(Duration::from_millis(10));
+        }
+    }
+
     /// Joins the worker threads that finish before `deadline` (all of them if `None`),
     /// including those started meanwhile by `block_in_place`.
     fn join_threads(&self, deadline: Option<Instant>) {
@@ -209,6 +226,14 @@ impl HandleInner {
     }
 }
 
+// A panic on a thread using a runtime cannot leave it half-updated for others: its shared
+// state changes under locks that ignore poisoning or in single atomic steps, and tasks'
+// panics are caught. So Tokio's types are unwind safe, and these are too.
+impl std::panic::UnwindSafe for Runtime {}
+impl std::panic::RefUnwindSafe for Runtime {}
+impl std::panic::UnwindSafe for Handle {}
+impl std::panic::RefUnwindSafe for Handle {}
+
 impl Drop for Runtime {
     fn drop(&mut self) {
         self.shutdown(None);
@@ -228,7 +253,10 @@ impl Handle {
     /// Outside a runtime, with a message naming the fix; see [`Handle::try_current`].
     #[track_caller]
     pub fn current() -> Handle {
-        Handle::try_current().unwrap_or_else(|e| panic!("{e}"))
+        match Handle::try_current() {
+            Ok(handle) => handle,
+            Err(error) => panic!("{error}"),
+        }
     }
 
     /// The runtime current on this thread, or an error outside one.
