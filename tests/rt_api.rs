@@ -302,13 +302,14 @@ fn draining_a_large_join_set_yields_when_the_budget_is_spent() {
         for _ in 0..300 {
             set.spawn(async {});
         }
-        while set.len() > 0 && set.try_join_next().is_none() {
+        while !set.is_empty() && set.try_join_next().is_none() {
             task::yield_now().await;
         }
         let mut pending_polls = 0;
         while !set.is_empty() {
             use std::future::Future;
-            let polled = std::pin::pin!(set.join_next()).poll(&mut std::task::Context::from_waker(std::task::Waker::noop()));
+            let polled =
+                std::pin::pin!(set.join_next()).poll(&mut std::task::Context::from_waker(std::task::Waker::noop()));
             if polled.is_pending() {
                 pending_polls += 1;
                 task::yield_now().await;

@@ -76,7 +76,7 @@ fn dropping_a_local_set_drops_its_futures_with_the_set_current() {
     impl Drop for SpawnsOnDrop {
         fn drop(&mut self) {
             // spawn_local finds the set being dropped (the task is cancelled at once).
-            let _ = task::spawn_local(async {});
+            drop(task::spawn_local(async {}));
             self.0.set(true);
         }
     }
@@ -153,7 +153,8 @@ fn block_in_place_refuses_to_block_a_local_set_or_current_thread_runtime() {
     }));
     assert!(panic_message(&*in_set.unwrap_err()).contains("can call blocking only when running on the multi-threaded"));
     let ct = current_thread();
-    let in_ct = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ct.block_on(async { task::block_in_place(|| ()) })));
+    let in_ct =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ct.block_on(async { task::block_in_place(|| ()) })));
     assert!(in_ct.is_err());
     // Outside any runtime it just runs the closure.
     assert_eq!(task::block_in_place(|| 3), 3);

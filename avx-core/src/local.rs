@@ -90,7 +90,12 @@ impl CurrentThreadExecutor {
     /// An executor with no tasks.
     pub fn new() -> CurrentThreadExecutor {
         let shared = Shared {
-            state: Mutex::new(State { queue: VecDeque::new(), yielded: VecDeque::new(), drivers: Vec::new(), closed: false }),
+            state: Mutex::new(State {
+                queue: VecDeque::new(),
+                yielded: VecDeque::new(),
+                drivers: Vec::new(),
+                closed: false,
+            }),
             owned: OwnedTasks::new(1),
         };
         CurrentThreadExecutor { scheduler: Scheduler(Arc::new(shared)) }

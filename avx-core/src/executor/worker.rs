@@ -7,6 +7,7 @@ use crate::deque::{Local, CAPACITY};
 use crate::inject::Inject;
 use crate::oracle::Oracle;
 use crate::park::{Park, Unpark};
+use alloc::boxed::Box;
 use core::cell::{Cell, RefCell, RefMut};
 use core::time::Duration;
 
@@ -20,7 +21,7 @@ pub struct Worker<P: Park, O: Oracle> {
 
 /// Starts a thread that runs the worker it is given (with [`Worker::run_with_handoff`]),
 /// or hands it back if it cannot.
-pub type Handoff<P, O> = alloc::sync::Arc<dyn Fn(Worker<P, O>) -> Result<(), Worker<P, O>> + Send + Sync>;
+pub type Handoff<P, O> = alloc::sync::Arc<dyn Fn(Box<Worker<P, O>>) -> Result<(), Box<Worker<P, O>>> + Send + Sync>;
 
 /// The worker's private state, reachable by wakers running on the worker's own thread.
 pub(super) struct Core<U: Unpark> {
@@ -141,7 +142,7 @@ impl<P: Park, O: Oracle> WorkerThread<P, O> {
             return false;
         };
         let (Some(core_value), Some((park, oracle))) = (core.take(), parts.take()) else { return false };
-        match handoff(Worker { handle: cx.handle.clone(), core: core_value, park, oracle }) {
+        match handoff(Box::new(Worker { handle: cx.handle.clone(), core: core_value, park, oracle })) {
             Ok(()) => true,
             Err(worker) => {
                 *core = Some(worker.core);

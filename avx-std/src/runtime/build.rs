@@ -103,7 +103,7 @@ impl Builder {
         let handoff = handoff(&runtime.handle, self.hooks.clone());
         for worker in workers {
             // On failure, dropping the partial runtime stops and joins the threads started so far.
-            start_worker(&runtime.handle, &self.hooks, &handoff, worker).map_err(|(_, error)| error)?;
+            start_worker(&runtime.handle, &self.hooks, &handoff, Box::new(worker)).map_err(|(_, error)| error)?;
         }
         Ok(runtime)
     }
@@ -114,7 +114,7 @@ fn handoff(handle: &Handle, hooks: ThreadHooks) -> Handoff<WorkerPark, FastRand>
     // Weak: the function lives in every worker, which the runtime owns. It reaches itself
     // (to give the new thread) through the runtime.
     let inner = Arc::downgrade(&handle.inner);
-    let handoff: Handoff<WorkerPark, FastRand> = Arc::new(move |worker: Worker| {
+    let handoff: Handoff<WorkerPark, FastRand> = Arc::new(move |worker: Box<Worker>| {
         let Some(inner) = inner.upgrade() else { return Err(worker) };
         let Some(handoff) = inner.handoff.get().cloned() else { return Err(worker) };
         start_worker(&Handle { inner }, &hooks, &handoff, worker).map_err(|(worker, _)| worker)
@@ -128,8 +128,8 @@ fn start_worker(
     handle: &Handle,
     hooks: &ThreadHooks,
     handoff: &Handoff<WorkerPark, FastRand>,
-    worker: Worker,
-) -> Result<(), (Worker, io::Error)> {
+    worker: Box<Worker>,
+) -> Result<(), (Box<Worker>, io::Error)> {
     let (thread_handle, thread_hooks, thread_handoff) = (handle.clone(), hooks.clone(), handoff.clone());
     // The worker travels in a slot so that it comes back if the thread cannot start.
     let slot = Arc::new(Mutex::new(Some(worker)));

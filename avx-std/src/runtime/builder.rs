@@ -242,7 +242,6 @@ impl Builder {
     pub fn enable_io(&mut self) -> &mut Self {
         self
     }
-
 }
 
 impl fmt::Debug for Builder {

@@ -418,6 +418,5 @@ pub fn worker_index() -> Option<usize> {
 /// Whether `error` is the one I/O resources report once the runtime they were registered
 /// with has shut down.
 pub fn is_rt_shutdown_err(error: &io::Error) -> bool {
-    error.kind() == io::ErrorKind::Other
-        && error.get_ref().is_some_and(|inner| inner.is::<avx_core::io::DriverGone>())
+    error.kind() == io::ErrorKind::Other && error.get_ref().is_some_and(|inner| inner.is::<avx_core::io::DriverGone>())
 }

@@ -69,7 +69,8 @@ impl fmt::Display for AccessError {
 
 impl std::error::Error for AccessError {}
 
-const NOT_SET: &str = "cannot access a task-local storage value without setting it first (outside a `scope` of its key)";
+const NOT_SET: &str =
+    "cannot access a task-local storage value without setting it first (outside a `scope` of its key)";
 
 impl<T: 'static> LocalKey<T> {
     #[doc(hidden)]
