@@ -22,7 +22,12 @@ pub(crate) fn with_budget<R>(units: u8, f: impl FnOnce() -> R) -> R {
             with_slot(|slot| budget(slot).store(self.0, Relaxed));
         }
     }
-    let _restore = Restore(with_slot(|slot| budget(slot).swap(units, Relaxed)));
+    // Load and store rather than `swap` (a locked instruction): only this thread uses its slot.
+    let _restore = Restore(with_slot(|slot| {
+        let previous = budget(slot).load(Relaxed);
+        budget(slot).store(units, Relaxed);
+        previous
+    }));
     f()
 }
 

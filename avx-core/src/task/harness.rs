@@ -26,7 +26,7 @@ pub(super) unsafe fn run<F: Future, S: Schedule>(ptr: NonNull<Header>) {
     let cell = unsafe { cell::<F, S>(ptr) };
     let raw = RawTask::from_header(ptr);
     // The task is current while its future is polled or dropped and while its output is dropped.
-    let _current = context::enter_task(ptr.as_ptr() as *const ());
+    let _current = context::enter_task(cell.header.id.0);
     match cell.header.state.transition_to_running() {
         ToRunning::Poll => {}
         ToRunning::Cancel => return cancel_and_complete(cell, raw),
@@ -209,7 +209,7 @@ pub(super) unsafe fn drop_join_handle<F: Future, S: Schedule>(ptr: NonNull<Heade
         // Drop of the output must neither unwind out of `JoinHandle::drop` nor skip releasing
         // the handle's reference below (which would leak the task).
         Err(_) => {
-            let _current = context::enter_task(ptr.as_ptr() as *const ());
+            let _current = context::enter_task(cell.header.id.0);
             let _ = catch_unwind(|| set_stage(&cell.stage, Stage::Consumed));
         }
     }
@@ -222,7 +222,7 @@ pub(super) unsafe fn shutdown<F: Future, S: Schedule>(ptr: NonNull<Header>) {
     let cell = unsafe { cell::<F, S>(ptr) };
     let raw = RawTask::from_header(ptr);
     if cell.header.state.transition_to_shutdown() {
-        let _current = context::enter_task(ptr.as_ptr() as *const ());
+        let _current = context::enter_task(cell.header.id.0);
         // We claimed RUNNING; the list's reference plays the runner's in `complete`, and
         // the list lookup there finds the task already unlinked.
         cancel_and_complete(cell, raw);

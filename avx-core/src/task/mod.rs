@@ -34,10 +34,10 @@ pub struct Id(u64);
 /// The id of the task running on this thread (being polled, or having its future or output
 /// dropped), or `None` outside a task (in `block_on`, on a plain thread).
 pub fn try_id() -> Option<Id> {
-    let header = crate::context::current_task() as *const raw::Header;
-    // SAFETY: a non-null pointer was stored by `context::enter_task` on this thread from a task
-    // that this thread holds a reference to until the guard restores the previous value.
-    unsafe { header.as_ref() }.map(|header| header.id)
+    match crate::context::current_task() {
+        0 => None,
+        id => Some(Id(id)),
+    }
 }
 
 impl fmt::Display for Id {
