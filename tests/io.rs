@@ -398,3 +398,30 @@ fn boxed_and_pinned_trait_objects_are_readers_and_writers() {
         writer.write_all(b"ok").await.unwrap();
     });
 }
+
+#[test]
+#[should_panic(expected = "greater than zero")]
+fn a_pipe_that_could_hold_nothing_is_refused() {
+    let _ = io::duplex(0);
+}
+
+#[test]
+fn misuse_panics_point_at_the_callers_line() {
+    let hook = std::panic::take_hook();
+    let location = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let seen = location.clone();
+    let this_test = std::thread::current().id();
+    // The hook is process-wide: keep only this thread's panic (other tests panic on purpose).
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().id() == this_test {
+            *seen.lock().unwrap() = info.location().map(|l| l.file().to_string());
+        }
+    }));
+    let result = std::panic::catch_unwind(|| {
+        let mut storage = [0u8; 2];
+        ReadBuf::new(&mut storage).put_slice(b"too long");
+    });
+    std::panic::set_hook(hook);
+    assert!(result.is_err());
+    assert_eq!(location.lock().unwrap().as_deref(), Some(file!()));
+}

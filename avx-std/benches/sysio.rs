@@ -1,6 +1,8 @@
 //! Processes and files beside Tokio and smol (2 workers each) in one run: spawning 1,000 `true`
-//! processes and awaiting them, and `fs::read` of 10,000 files of 4 KiB from 64 tasks. Rounds
-//! interleave the runtimes (rotating who goes first); medians and the range per runtime.
+//! processes and awaiting them, `fs::read` of 10,000 files of 4 KiB from 64 tasks, a 1 GiB
+//! sequential `File` read in 64 KiB chunks and a 4 MiB one in 256 B reads. Rounds interleave
+//! the runtimes (rotating who goes first); medians and the range per runtime.
+//! `cargo bench -p avx-std --bench sysio -- [name...]` runs only the workloads named.
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -15,14 +17,19 @@ const PROCESSES: usize = 1_000;
 const FILES: usize = 10_000;
 const FILE_SIZE: usize = 4096;
 const READERS: usize = 64;
+const BIG_FILE: usize = 1 << 30;
+const BIG_CHUNK: usize = 64 * 1024;
+const SMALL_READS_FILE: usize = 4 << 20;
+const SMALL_READ: usize = 256;
 
 /// The workloads, written once against a runtime's `process` and `fs` modules (`$wait` is the
 /// child's "wait for exit" method: `wait`, or `status` on smol).
 macro_rules! workloads {
-    ($module:ident, $($process:ident)::+, $fs:path, $wait:ident) => {
+    ($module:ident, $($process:ident)::+, $fs:path, $read_ext:path, $wait:ident) => {
         mod $module {
             use super::*;
             use $fs as fs;
+            use $read_ext;
             use $($process)::+::Command;
 
             /// Spawns every process, then awaits each one's exit.
@@ -52,13 +59,27 @@ macro_rules! workloads {
                     finished.recv().await.unwrap();
                 }
             }
+
+            /// Reads `path` from start to end through one `File`, `chunk` bytes asked at a time.
+            pub async fn read_sequentially(path: Arc<PathBuf>, chunk: usize, len: usize) {
+                let mut file = fs::File::open(&*path).await.expect("open");
+                let mut buf = vec![0u8; chunk];
+                let mut total = 0;
+                loop {
+                    match file.read(&mut buf).await.expect("read") {
+                        0 => break,
+                        n => total += n,
+                    }
+                }
+                assert_eq!(total, len);
+            }
         }
     };
 }
 
-workloads!(on_avx, avx_std::process, avx_std::fs, wait);
-workloads!(on_tokio, tokio::process, tokio::fs, wait);
-workloads!(on_smol, smol::process, smol::fs, status);
+workloads!(on_avx, avx_std::process, avx_std::fs, avx_std::io::AsyncReadExt, wait);
+workloads!(on_tokio, tokio::process, tokio::fs, tokio::io::AsyncReadExt, wait);
+workloads!(on_smol, smol::process, smol::fs, smol::io::AsyncReadExt, status);
 
 /// Runs `future` on the smol executor's threads and waits for it here.
 fn smol_run<F: Future<Output = ()> + Send + 'static>(smol: &SmolRuntime, future: F) {
@@ -108,43 +129,100 @@ fn report(workload: &str, samples: &[(&str, Vec<Duration>)]) {
     }
 }
 
+/// A file of `len` bytes, created once and read warm from the page cache.
+fn make_file(path: &Path, len: usize) -> Arc<PathBuf> {
+    let block = vec![7u8; 1 << 20];
+    let mut file = std::fs::File::create(path).unwrap();
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(block.len());
+        std::io::Write::write_all(&mut file, &block[..n]).unwrap();
+        left -= n;
+    }
+    Arc::new(path.to_owned())
+}
+
+/// One workload on the three runtimes; each returns the time of one run.
+struct Workload {
+    name: String,
+    runs: [Box<dyn Fn() -> Duration>; 3],
+    samples: [Vec<Duration>; 3],
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; a plain `cargo test --benches` run passes nothing and
     // only checks that the bench builds.
-    if !std::env::args().any(|a| a == "--bench") {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if !args.iter().any(|a| a == "--bench") {
         return;
     }
-    let avx = common::avx_runtime();
-    let tokio = common::tokio_runtime();
-    let smol = SmolRuntime::new();
-
-    let mut spawn_samples = [("avx", Vec::new()), ("tokio", Vec::new()), ("smol", Vec::new())];
+    let only: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let wanted = |name: &str| only.is_empty() || only.iter().any(|o| name.contains(o.as_str()));
+    let avx = Arc::new(common::avx_runtime());
+    let tokio = Arc::new(common::tokio_runtime());
+    let smol = Arc::new(SmolRuntime::new());
     let dir = std::env::temp_dir().join(format!("avx-sysio-bench-{}", std::process::id()));
-    let files = make_files(&dir);
-    let mut read_samples = [("avx", Vec::new()), ("tokio", Vec::new()), ("smol", Vec::new())];
+    std::fs::create_dir_all(&dir).unwrap();
+
+    let mut workloads = Vec::new();
+    let mut add = |name: String, runs: [Box<dyn Fn() -> Duration>; 3]| {
+        workloads.push(Workload { name, runs, samples: Default::default() });
+    };
+    if wanted("spawn_true") {
+        let (a, t, s) = (avx.clone(), tokio.clone(), smol.clone());
+        add(
+            format!("spawn_true: spawn {PROCESSES} `true` processes, then await each"),
+            [
+                Box::new(move || time(|| a.block_on(on_avx::spawn_true()))),
+                Box::new(move || time(|| t.block_on(on_tokio::spawn_true()))),
+                Box::new(move || time(|| smol_run(&s, on_smol::spawn_true()))),
+            ],
+        );
+    }
+    if wanted("fs_read") {
+        let files = make_files(&dir.join("many"));
+        let (a, t, s) = (avx.clone(), tokio.clone(), smol.clone());
+        let (fa, ft, fs) = (files.clone(), files.clone(), files);
+        add(
+            format!("fs_read: fs::read {FILES} files of {FILE_SIZE} B from {READERS} tasks"),
+            [
+                Box::new(move || time(|| a.block_on(on_avx::read_files(Avx(a.handle().clone()), fa.clone())))),
+                Box::new(move || time(|| t.block_on(on_tokio::read_files(Tokio(t.handle().clone()), ft.clone())))),
+                Box::new(move || time(|| smol_run(&s, on_smol::read_files(s.rt.clone(), fs.clone())))),
+            ],
+        );
+    }
+    for (name, len, chunk) in
+        [("file_read_1g", BIG_FILE, BIG_CHUNK), ("file_small_reads", SMALL_READS_FILE, SMALL_READ)]
+    {
+        if !wanted(name) {
+            continue;
+        }
+        let path = make_file(&dir.join(name), len);
+        let (a, t, s) = (avx.clone(), tokio.clone(), smol.clone());
+        let (pa, pt, ps) = (path.clone(), path.clone(), path);
+        add(
+            format!("{name}: one File read start to end, {len} B in reads of {chunk} B"),
+            [
+                Box::new(move || time(|| a.block_on(on_avx::read_sequentially(pa.clone(), chunk, len)))),
+                Box::new(move || time(|| t.block_on(on_tokio::read_sequentially(pt.clone(), chunk, len)))),
+                Box::new(move || time(|| smol_run(&s, on_smol::read_sequentially(ps.clone(), chunk, len)))),
+            ],
+        );
+    }
     for round in 0..ROUNDS {
-        for turn in 0..3 {
-            match (round + turn) % 3 {
-                0 => {
-                    spawn_samples[0].1.push(time(|| avx.block_on(on_avx::spawn_true())));
-                    let rt = Avx(avx.handle().clone());
-                    read_samples[0].1.push(time(|| avx.block_on(on_avx::read_files(rt, files.clone()))));
-                }
-                1 => {
-                    spawn_samples[1].1.push(time(|| tokio.block_on(on_tokio::spawn_true())));
-                    let rt = Tokio(tokio.handle().clone());
-                    read_samples[1].1.push(time(|| tokio.block_on(on_tokio::read_files(rt, files.clone()))));
-                }
-                _ => {
-                    spawn_samples[2].1.push(time(|| smol_run(&smol, on_smol::spawn_true())));
-                    let rt = smol.rt.clone();
-                    read_samples[2].1.push(time(|| smol_run(&smol, on_smol::read_files(rt, files.clone()))));
-                }
+        for workload in &mut workloads {
+            for turn in 0..3 {
+                let runtime = (round + turn) % 3;
+                let sample = (workload.runs[runtime])();
+                workload.samples[runtime].push(sample);
             }
         }
         eprintln!("round {}/{ROUNDS} done", round + 1);
     }
     std::fs::remove_dir_all(&dir).unwrap();
-    report(&format!("spawn {PROCESSES} `true` processes, then await each"), &spawn_samples);
-    report(&format!("fs::read {FILES} files of {FILE_SIZE} B from {READERS} tasks"), &read_samples);
+    for workload in workloads {
+        let [a, t, s] = workload.samples;
+        report(&workload.name, &[("avx", a), ("tokio", t), ("smol", s)]);
+    }
 }

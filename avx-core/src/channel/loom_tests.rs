@@ -83,6 +83,88 @@ fn mpsc_unbounded_two_senders_then_end() {
     });
 }
 
+/// Two producers send one value each while the receiver counts and takes: `len` covers every
+/// completed send not yet received, never more than was sent, and is exact once they are done.
+fn mpsc_len_counts_concurrent_sends<Tx: Send + 'static, Rx>(
+    (tx, mut rx): (Tx, Rx),
+    send: fn(&Tx, u32),
+    len: fn(&Rx) -> usize,
+    try_recv: fn(&mut Rx) -> Option<u32>,
+) where
+    Tx: Clone,
+{
+    use crate::loom::{AtomicUsize, Ordering::*};
+    let sent = crate::loom::Arc::new(AtomicUsize::new(0));
+    let producers: alloc::vec::Vec<_> = (1..=2u32)
+        .map(|v| {
+            let (tx, sent) = (tx.clone(), sent.clone());
+            thread::spawn(move || {
+                send(&tx, v);
+                sent.fetch_add(1, Release);
+            })
+        })
+        .collect();
+    drop(tx);
+    let mut received = 0;
+    for _ in 0..2 {
+        let completed = sent.load(Acquire);
+        let queued = len(&rx);
+        assert!(queued + received >= completed, "a completed send is counted");
+        assert!(queued + received <= 2, "nothing is counted twice");
+        if try_recv(&mut rx).is_some() {
+            received += 1;
+        }
+    }
+    for p in producers {
+        p.join().unwrap();
+    }
+    let queued = len(&rx);
+    assert_eq!(queued + received, 2);
+    for _ in 0..queued {
+        assert!(try_recv(&mut rx).is_some());
+    }
+    assert_eq!(len(&rx), 0);
+    assert!(try_recv(&mut rx).is_none());
+}
+
+#[test]
+fn mpsc_bounded_len_counts_concurrent_sends() {
+    loom::model(|| {
+        mpsc_len_counts_concurrent_sends(
+            mpsc::channel(2),
+            |tx, v| tx.try_send(v).unwrap(),
+            |rx| {
+                let queued = rx.len();
+                assert!(queued <= rx.max_capacity());
+                queued
+            },
+            |rx| rx.try_recv().ok(),
+        );
+    });
+}
+
+#[test]
+fn mpsc_unbounded_len_counts_concurrent_sends() {
+    loom::model(|| {
+        mpsc_len_counts_concurrent_sends(
+            mpsc::unbounded_channel(),
+            |tx, v| tx.send(v).unwrap(),
+            mpsc::UnboundedReceiver::len,
+            |rx| rx.try_recv().ok(),
+        );
+    });
+}
+
+#[test]
+fn mpsc_receiver_sees_the_end_as_closed() {
+    loom::model(|| {
+        let (tx, rx) = mpsc::channel::<u32>(1);
+        let dropper = thread::spawn(move || drop(tx));
+        dropper.join().unwrap();
+        assert!(rx.is_closed());
+    });
+}
+
 #[test]
 fn oneshot_send_wakes_receiver() {
     loom::model(|| {

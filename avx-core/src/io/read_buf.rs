@@ -95,6 +95,7 @@ impl<'a> ReadBuf<'a> {
     ///
     /// # Panics
     /// If fewer than `n` bytes remain.
+    #[track_caller]
     pub fn initialize_unfilled_to(&mut self, n: usize) -> &mut [u8] {
         assert!(self.remaining() >= n, "ReadBuf::initialize_unfilled_to: n ({n}) > remaining ({})", self.remaining());
         let end = self.filled + n;
@@ -122,6 +123,7 @@ impl<'a> ReadBuf<'a> {
     ///
     /// # Panics
     /// If that would count bytes that are not initialised.
+    #[track_caller]
     pub fn advance(&mut self, n: usize) {
         let filled = self.filled.checked_add(n).expect("ReadBuf::advance: filled overflows");
         self.set_filled(filled);
@@ -131,6 +133,7 @@ impl<'a> ReadBuf<'a> {
     ///
     /// # Panics
     /// If `n` exceeds the initialised part.
+    #[track_caller]
     pub fn set_filled(&mut self, n: usize) {
         assert!(n <= self.initialized, "ReadBuf::set_filled: filled ({n}) beyond initialised ({})", self.initialized);
         self.filled = n;
@@ -152,6 +155,7 @@ impl<'a> ReadBuf<'a> {
     ///
     /// # Panics
     /// If `data` does not fit in what remains.
+    #[track_caller]
     pub fn put_slice(&mut self, data: &[u8]) {
         assert!(
             self.remaining() >= data.len(),

@@ -10,8 +10,9 @@ pub use dir_builder::DirBuilder;
 pub use file::File;
 pub use open_options::OpenOptions;
 pub use read_dir::{read_dir, DirEntry, ReadDir};
+pub use std::fs::FileTimes;
 
-use crate::runtime::context::{self, NO_RUNTIME};
+use crate::runtime::context;
 use std::fs::{Metadata, Permissions};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -22,7 +23,7 @@ where
     F: FnOnce() -> io::Result<T> + Send + 'static,
     T: Send + 'static,
 {
-    let task = context::with_current(|handle| handle.spawn_blocking(f)).map_err(|_| io::Error::other(NO_RUNTIME))?;
+    let task = context::require("a file operation", |handle| handle.spawn_blocking(f));
     match task.await {
         Ok(result) => result,
         Err(e) => Err(io::Error::other(format!("the file operation did not run on the blocking pool: {e}"))),

@@ -2,7 +2,7 @@
 //! in batches (one round trip per `BATCH` entries), each with its file type already known.
 
 use super::asyncify;
-use crate::runtime::context::{self, NO_RUNTIME};
+use crate::runtime::context;
 use avx_core::task::JoinHandle;
 use std::collections::VecDeque;
 use std::ffi::OsString;
@@ -76,11 +76,9 @@ impl ReadDir {
                         return Poll::Ready(Ok(None));
                     }
                     let batch = slot.take().expect("checked above");
-                    let fetch = context::with_current(|handle| handle.spawn_blocking(move || batch.fill()));
-                    match fetch {
-                        Ok(task) => self.0 = State::Fetching(task),
-                        Err(_) => return Poll::Ready(Err(io::Error::other(NO_RUNTIME))),
-                    }
+                    self.0 = State::Fetching(context::require("ReadDir", |handle| {
+                        handle.spawn_blocking(move || batch.fill())
+                    }));
                 }
                 State::Fetching(task) => {
                     let fetched = ready!(Pin::new(task).poll(cx));

@@ -11,7 +11,8 @@ use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
 /// Appends to `buf` up to and including `delimiter` (or to end of stream), adding the bytes
-/// taken to `*read` as they move, so a cancelled or failed call loses nothing.
+/// taken to `*read` as they move, so a cancelled or failed call loses nothing. `Interrupted`
+/// is retried.
 pub(crate) fn poll_read_until<R: AsyncBufRead + ?Sized>(
     mut reader: Pin<&mut R>,
     cx: &mut Context<'_>,
@@ -20,7 +21,11 @@ pub(crate) fn poll_read_until<R: AsyncBufRead + ?Sized>(
     read: &mut usize,
 ) -> Poll<io::Result<usize>> {
     loop {
-        let available = ready!(reader.as_mut().poll_fill_buf(cx))?;
+        let available = match ready!(reader.as_mut().poll_fill_buf(cx)) {
+            Ok(available) => available,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Poll::Ready(Err(e)),
+        };
         let (taken, done) = match memchr(delimiter, available) {
             Some(i) => (i + 1, true),
             None => (available.len(), available.is_empty()),

@@ -48,6 +48,7 @@ impl<R: AsyncRead> BufReader<R> {
     ///
     /// # Panics
     /// If `capacity` is zero (nothing could ever be buffered).
+    #[track_caller]
     pub fn with_capacity(capacity: usize, inner: R) -> BufReader<R> {
         assert!(capacity > 0, "BufReader: capacity must be greater than zero");
         let buf = vec![0; capacity].into_boxed_slice();

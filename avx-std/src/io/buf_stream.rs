@@ -23,6 +23,7 @@ impl<RW: AsyncRead + AsyncWrite> BufStream<RW> {
     ///
     /// # Panics
     /// If `reader_capacity` is zero.
+    #[track_caller]
     pub fn with_capacity(reader_capacity: usize, writer_capacity: usize, stream: RW) -> BufStream<RW> {
         BufStream {
             inner: BufReader::with_capacity(reader_capacity, BufWriter::with_capacity(writer_capacity, stream)),

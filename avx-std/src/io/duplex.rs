@@ -52,7 +52,12 @@ fn park(slot: &mut Option<Waker>, cx: &Context<'_>) -> Deferred {
 
 impl SimplexStream {
     /// A pipe buffering up to `max_buf_size` bytes, not split into halves.
+    ///
+    /// # Panics
+    /// If `max_buf_size` is zero (no byte could ever pass).
+    #[track_caller]
     pub fn new_unsplit(max_buf_size: usize) -> SimplexStream {
+        assert!(max_buf_size > 0, "an in-memory pipe needs a max_buf_size greater than zero");
         SimplexStream {
             buffer: VecDeque::new(),
             max_buf_size,
@@ -160,6 +165,10 @@ impl AsyncWrite for SimplexStream {
 }
 
 /// A one-way pipe split into its two ends.
+///
+/// # Panics
+/// If `max_buf_size` is zero.
+#[track_caller]
 pub fn simplex(max_buf_size: usize) -> (ReadHalf<SimplexStream>, WriteHalf<SimplexStream>) {
     split(SimplexStream::new_unsplit(max_buf_size))
 }
@@ -173,6 +182,10 @@ pub struct DuplexStream {
 }
 
 /// Two connected ends; each direction buffers up to `max_buf_size` bytes.
+///
+/// # Panics
+/// If `max_buf_size` is zero.
+#[track_caller]
 pub fn duplex(max_buf_size: usize) -> (DuplexStream, DuplexStream) {
     let one = Arc::new(Mutex::new(SimplexStream::new_unsplit(max_buf_size)));
     let two = Arc::new(Mutex::new(SimplexStream::new_unsplit(max_buf_size)));

@@ -2,7 +2,9 @@
 //! `AsyncBufRead`/`AsyncSeek` traits (avx-core's, over `std::io::Error`) and their extension
 //! traits, buffering, lines, copying, in-memory pipes, splitting and the standard streams.
 
-mod blocking;
+pub(crate) mod blocking;
+#[cfg(test)]
+mod blocking_tests;
 mod buf_read_ext;
 mod buf_reader;
 mod buf_stream;

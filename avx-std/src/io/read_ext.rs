@@ -21,7 +21,8 @@ pub(crate) fn poll_read_slice<R: AsyncRead + ?Sized>(
     Poll::Ready(Ok(buf.filled().len()))
 }
 
-/// Fills `buf[*filled..]` completely, keeping progress in `filled` across polls.
+/// Fills `buf[*filled..]` completely, keeping progress in `filled` across polls; `Interrupted`
+/// is retried.
 fn poll_fill<R: AsyncRead + Unpin + ?Sized>(
     reader: &mut R,
     cx: &mut Context<'_>,
@@ -29,9 +30,11 @@ fn poll_fill<R: AsyncRead + Unpin + ?Sized>(
     filled: &mut usize,
 ) -> Poll<io::Result<()>> {
     while *filled < buf.len() {
-        match ready!(poll_read_slice(Pin::new(&mut *reader), cx, &mut buf[*filled..]))? {
-            0 => return Poll::Ready(Err(io::Error::new(io::ErrorKind::UnexpectedEof, "early eof"))),
-            n => *filled += n,
+        match ready!(poll_read_slice(Pin::new(&mut *reader), cx, &mut buf[*filled..])) {
+            Ok(0) => return Poll::Ready(Err(io::Error::new(io::ErrorKind::UnexpectedEof, "early eof"))),
+            Ok(n) => *filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Poll::Ready(Err(e)),
         }
     }
     Poll::Ready(Ok(()))
@@ -88,6 +91,7 @@ pub trait AsyncReadExt: AsyncRead {
     }
 
     /// Fills all of `buf` and returns its length; `UnexpectedEof` if the stream ends first.
+    /// `Interrupted` is retried (as are the integer readers').
     ///
     /// Not cancel safe: bytes read before a drop are lost to the caller.
     fn read_exact<'a>(&'a mut self, buf: &'a mut [u8]) -> impl Future<Output = io::Result<usize>> + 'a

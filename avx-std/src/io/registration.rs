@@ -1,7 +1,7 @@
 //! `Source`: an OS socket (or pipe, or process descriptor) registered with the current
 //! runtime's reactor, and the loop that turns "would block" into waiting for readiness.
 
-use crate::runtime::context::{self, NO_RUNTIME};
+use crate::runtime::context;
 use avx_core::io::{driver_gone, Ready, ReadyEvent, ScheduledIo};
 use avx_core::{coop, AsSource, Interest, Registry, Token};
 use avx_os::net::Socket;
@@ -28,9 +28,25 @@ pub(crate) fn os_error(errno: Errno) -> io::Error {
 
 impl<S: AsSource> Source<S> {
     /// Registers `socket` (for both directions, edge-triggered) with the current runtime.
+    ///
+    /// # Panics
+    /// Outside a runtime (see `context::require`): the constructors of the public I/O types
+    /// come here.
+    #[track_caller]
     pub(crate) fn new(socket: S) -> io::Result<Source<S>> {
+        let registry = context::require("registering an I/O source", |handle| OsRegistry(handle.inner.io.clone()));
+        Source::register(socket, registry)
+    }
+
+    /// Like [`Source::new`], but outside a runtime an error (for re-registering a source that
+    /// outlived its runtime, where there may be no other).
+    pub(crate) fn try_new(socket: S) -> io::Result<Source<S>> {
         let registry = context::with_current(|handle| OsRegistry(handle.inner.io.clone()))
-            .map_err(|_| io::Error::other(NO_RUNTIME))?;
+            .map_err(|_| io::Error::other(context::NO_RUNTIME))?;
+        Source::register(socket, registry)
+    }
+
+    fn register(socket: S, registry: OsRegistry) -> io::Result<Source<S>> {
         let io = Arc::new(ScheduledIo::new());
         // Optimistic start: try the operation first; the first `WouldBlock` clears this.
         io.set_readiness(Ready::READABLE | Ready::WRITABLE);

@@ -48,6 +48,7 @@ impl<T> ReadHalf<T> {
     ///
     /// # Panics
     /// If `write` was split from a different stream.
+    #[track_caller]
     pub fn unsplit(self, write: WriteHalf<T>) -> T
     where
         T: Unpin,

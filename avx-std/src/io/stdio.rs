@@ -1,11 +1,18 @@
 //! `stdin`, `stdout`, `stderr`: the process's standard streams as async readers and writers,
 //! their blocking reads and writes done on the blocking pool.
 
-use super::blocking::Blocking;
+use super::blocking::{Blocking, PoolObject, DEFAULT_MAX_BUF};
 use avx_core::io::{AsyncRead, AsyncWrite, ReadBuf};
 use std::io;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
+
+// Standard streams are never read ahead (the bytes could not be given back to the process's
+// other readers), and their flush matters (std's stdout buffers lines).
+impl PoolObject for io::Stdin {}
+impl PoolObject for io::Stdout {}
+impl PoolObject for io::Stderr {}
 
 /// The process's standard input; see [`stdin`].
 #[derive(Debug)]
@@ -29,22 +36,22 @@ pub struct Stderr {
 /// A handle to standard input. Reading it blocks a pool thread until input arrives, so a read
 /// that is never satisfied keeps that thread (and a runtime shutdown waits for it).
 pub fn stdin() -> Stdin {
-    Stdin { inner: Blocking::new(io::stdin()) }
+    Stdin { inner: Blocking::new(Arc::new(io::stdin())) }
 }
 
 /// A handle to standard output.
 pub fn stdout() -> Stdout {
-    Stdout { inner: Blocking::new(io::stdout()) }
+    Stdout { inner: Blocking::new(Arc::new(io::stdout())) }
 }
 
 /// A handle to standard error.
 pub fn stderr() -> Stderr {
-    Stderr { inner: Blocking::new(io::stderr()) }
+    Stderr { inner: Blocking::new(Arc::new(io::stderr())) }
 }
 
 impl AsyncRead for Stdin {
     fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_read(cx, buf)
+        self.inner.poll_read(cx, buf, DEFAULT_MAX_BUF)
     }
 }
 
@@ -53,15 +60,15 @@ macro_rules! output_stream {
     ($($ty:ty),*) => {$(
         impl AsyncWrite for $ty {
             fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-                Pin::new(&mut self.inner).poll_write(cx, buf)
+                self.inner.poll_write(cx, buf, DEFAULT_MAX_BUF)
             }
 
             fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-                Pin::new(&mut self.inner).poll_flush(cx)
+                self.inner.poll_flush(cx)
             }
 
             fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-                Pin::new(&mut self.inner).poll_shutdown(cx)
+                self.inner.poll_flush(cx)
             }
         }
     )*};

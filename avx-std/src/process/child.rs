@@ -2,11 +2,13 @@
 //! dropping it hands the reaping to the orphan queue (killing it first with `kill_on_drop`).
 
 use super::reap::{adopt, Reaper};
+use super::{ChildStderr, ChildStdin, ChildStdout};
+use crate::io::AsyncReadExt;
 use avx_os::process::WaitStatus;
 use std::future::poll_fn;
 use std::io;
 use std::os::unix::process::ExitStatusExt;
-use std::process::{ChildStderr, ChildStdout, ExitStatus};
+use std::process::{ExitStatus, Output};
 use std::task::{ready, Context, Poll};
 
 /// A child process started by [`super::Command::spawn`].
@@ -14,6 +16,12 @@ use std::task::{ready, Context, Poll};
 pub struct Child {
     state: State,
     kill_on_drop: bool,
+    /// The parent's end of the child's piped stdin (`Stdio::piped()`), until taken.
+    pub stdin: Option<ChildStdin>,
+    /// The parent's end of the child's piped stdout, until taken.
+    pub stdout: Option<ChildStdout>,
+    /// The parent's end of the child's piped stderr, until taken.
+    pub stderr: Option<ChildStderr>,
 }
 
 #[derive(Debug)]
@@ -24,20 +32,21 @@ enum State {
 
 #[derive(Debug)]
 struct Running {
-    /// std's handle: the id, and the parent's ends of piped stdio. Never waited on by std.
-    std: std::process::Child,
+    pid: u32,
     reaper: Reaper,
 }
 
 impl Child {
-    pub(crate) fn new(std: std::process::Child, reaper: Reaper, kill_on_drop: bool) -> Child {
-        Child { state: State::Running(Running { std, reaper }), kill_on_drop }
+    /// A child whose piped stdio (taken out of `std` already) is registered.
+    pub(crate) fn new(pid: u32, reaper: Reaper, kill_on_drop: bool, stdio: PipedStdio) -> Child {
+        let (stdin, stdout, stderr) = stdio;
+        Child { state: State::Running(Running { pid, reaper }), kill_on_drop, stdin, stdout, stderr }
     }
 
     /// The process id, or `None` once it has been reaped (the id may then name another process).
     pub fn id(&self) -> Option<u32> {
         match &self.state {
-            State::Running(running) => Some(running.std.id()),
+            State::Running(running) => Some(running.pid),
             State::Done(_) => None,
         }
     }
@@ -60,10 +69,17 @@ impl Child {
     /// Waits for the child to exit and reaps it; afterwards returns the same status again.
     /// The parent's end of a piped stdin is closed first, so a child reading its input ends.
     pub async fn wait(&mut self) -> io::Result<ExitStatus> {
-        if let State::Running(running) = &mut self.state {
-            drop(running.std.stdin.take());
-        }
+        drop(self.stdin.take());
         poll_fn(|cx| self.poll_wait(cx)).await
+    }
+
+    /// Waits for the exit while reading piped stdout and stderr to their ends (both at once,
+    /// so a child filling one pipe never stalls); what was not piped comes back empty.
+    pub async fn wait_with_output(mut self) -> io::Result<Output> {
+        let (mut stdout, mut stderr) = (self.stdout.take(), self.stderr.take());
+        let (status, stdout, stderr) =
+            crate::try_join!(self.wait(), read_to_end(stdout.as_mut()), read_to_end(stderr.as_mut()))?;
+        Ok(Output { status, stdout, stderr })
     }
 
     fn poll_wait(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<ExitStatus>> {
@@ -84,23 +100,24 @@ impl Child {
         }
     }
 
-    /// Records the exit; the reaper and the stdio ends are released.
+    /// Records the exit; the reaper is released.
     fn finish(&mut self, status: WaitStatus) -> ExitStatus {
         let status = ExitStatus::from_raw(status.into_raw());
         self.state = State::Done(status);
         status
     }
+}
 
-    /// Takes the parent's ends of piped stdio; stdin is closed, stdout and stderr returned.
-    pub(crate) fn take_stdio(&mut self) -> (Option<ChildStdout>, Option<ChildStderr>) {
-        match &mut self.state {
-            State::Running(running) => {
-                drop(running.std.stdin.take());
-                (running.std.stdout.take(), running.std.stderr.take())
-            }
-            State::Done(_) => (None, None),
-        }
+/// The parent's ends of a child's stdio, each present if it was piped.
+pub(crate) type PipedStdio = (Option<ChildStdin>, Option<ChildStdout>, Option<ChildStderr>);
+
+/// Everything `pipe` (if any) yields until its end.
+async fn read_to_end(pipe: Option<&mut (impl AsyncReadExt + Unpin)>) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    if let Some(pipe) = pipe {
+        pipe.read_to_end(&mut bytes).await?;
     }
+    Ok(bytes)
 }
 
 impl Drop for Child {

@@ -1,13 +1,13 @@
 //! `Command`: Tokio's process builder over `std::process::Command`, plus `kill_on_drop`;
 //! `spawn` registers the child for reaping, `status` and `output` await it.
 
-use super::child::Child;
+use super::child::{self, Child};
 use super::reap::{adopt, tend_orphans, Orphan, Reaper};
-use crate::runtime::context::{self, NO_RUNTIME};
-use crate::task::JoinHandle;
+use super::{ChildStderr, ChildStdin, ChildStdout};
+use crate::runtime::context;
 use std::ffi::OsStr;
 use std::future::Future;
-use std::io::{self, Read};
+use std::io;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{ExitStatus, Output, Stdio};
@@ -161,19 +161,22 @@ impl Command {
         self
     }
 
-    /// Starts the child. A program that does not exist is `NotFound`; outside a runtime it
-    /// is an error (and nothing is started).
+    /// Starts the child. A program that does not exist is `NotFound`.
+    ///
+    /// # Panics
+    /// Outside a runtime (checked before anything is started: a child nothing could reap
+    /// must not exist).
     pub fn spawn(&mut self) -> io::Result<Child> {
-        // Checked first: a child nothing could reap must not be started.
-        context::with_current(|_| ()).map_err(|_| io::Error::other(NO_RUNTIME))?;
+        context::require("Command::spawn", |_| ());
         tend_orphans();
         let mut std = self.std.spawn()?;
-        match Reaper::new(std.id()) {
-            Ok(reaper) => Ok(Child::new(std, reaper, self.kill_on_drop)),
+        let pid = std.id();
+        match Reaper::new(pid).and_then(|reaper| Ok((reaper, register_stdio(&mut std)?))) {
+            Ok((reaper, stdio)) => Ok(Child::new(pid, reaper, self.kill_on_drop, stdio)),
             Err(e) => {
                 // Not watched: end it, and let the orphan queue reap it.
                 let _ = std.kill();
-                adopt(Orphan::Pid(std.id()));
+                adopt(Orphan::Pid(pid));
                 Err(e)
             }
         }
@@ -184,40 +187,29 @@ impl Command {
         let child = self.spawn();
         async move {
             let mut child = child?;
-            drop(child.take_stdio());
+            // A child blocked on a pipe nobody serves would never exit.
+            drop((child.stdin.take(), child.stdout.take(), child.stderr.take()));
             child.wait().await
         }
     }
 
-    /// Starts the child (now) with stdout and stderr captured, and waits for its exit and
-    /// for both streams to end. (Each stream is read on the blocking pool meanwhile.)
+    /// Starts the child (now) with stdout and stderr piped, and waits for its exit while
+    /// reading both to their ends ([`Child::wait_with_output`]).
     pub fn output(&mut self) -> impl Future<Output = io::Result<Output>> + Send + 'static {
         self.std.stdout(Stdio::piped());
         self.std.stderr(Stdio::piped());
         let child = self.spawn();
-        async move {
-            let mut child = child?;
-            let (stdout, stderr) = child.take_stdio();
-            let (stdout, stderr) = (read_to_end(stdout)?, read_to_end(stderr)?);
-            let status = child.wait().await?;
-            let joined = |e| io::Error::other(format!("reading the child's output did not finish: {e}"));
-            let stdout = stdout.await.map_err(joined)??;
-            let stderr = stderr.await.map_err(joined)??;
-            Ok(Output { status, stdout, stderr })
-        }
+        async move { child?.wait_with_output().await }
     }
 }
 
-/// Reads `pipe` (if any) to its end on the blocking pool.
-fn read_to_end(pipe: Option<impl Read + Send + 'static>) -> io::Result<JoinHandle<io::Result<Vec<u8>>>> {
-    let read = move || {
-        let mut bytes = Vec::new();
-        if let Some(mut pipe) = pipe {
-            pipe.read_to_end(&mut bytes)?;
-        }
-        Ok(bytes)
-    };
-    context::with_current(|handle| handle.spawn_blocking(read)).map_err(|_| io::Error::other(NO_RUNTIME))
+/// Takes the parent's ends of the piped stdio out of `std` and registers them.
+fn register_stdio(std: &mut std::process::Child) -> io::Result<child::PipedStdio> {
+    Ok((
+        std.stdin.take().map(ChildStdin::from_std).transpose()?,
+        std.stdout.take().map(ChildStdout::from_std).transpose()?,
+        std.stderr.take().map(ChildStderr::from_std).transpose()?,
+    ))
 }
 
 impl From<std::process::Command> for Command {

@@ -3,11 +3,13 @@
 //!
 //! Exits are watched through a pidfd registered with the reactor on Linux 5.3+, and through
 //! `SIGCHLD` elsewhere (installing a handler for it). The child's piped stdin/stdout/stderr
-//! are not exposed yet; [`Command::output`] captures output through the blocking pool.
+//! are nonblocking pipes registered with the reactor.
 
 mod child;
 mod command;
 mod reap;
+mod stdio;
 
 pub use child::Child;
 pub use command::Command;
+pub use stdio::{ChildStderr, ChildStdin, ChildStdout};

@@ -2,7 +2,7 @@
 //! (Linux 5.3+) or a `SIGCHLD` listener; children whose `Child` was dropped become orphans.
 
 use crate::runtime::Handle;
-use crate::signal::unix::{signal, Signal, SignalKind};
+use crate::signal::unix::{listen, signal, Signal, SignalKind};
 use avx_os::process::{self as os, WaitStatus};
 use avx_os::signal::SIGKILL;
 use avx_os::Errno;
@@ -118,7 +118,7 @@ fn poll_pidfd(source: &mut Source<Pidfd>, cx: &mut Context<'_>) -> Poll<io::Resu
             Err(gone) if moved => return Poll::Ready(Err(gone)),
             Err(_) => {
                 let pidfd = source.socket().try_clone().map_err(os_error)?;
-                *source = Source::new(pidfd)?;
+                *source = Source::try_new(pidfd)?;
                 moved = true;
             }
         }
@@ -170,7 +170,7 @@ pub(crate) fn tend_orphans() {
         !orphans.queue.is_empty() && !orphans.reaper_running
     };
     // Listening before the pass below means an exit after it still wakes the reaper.
-    let sigchld = if need_reaper { signal(SignalKind::child()).ok() } else { None };
+    let sigchld = if need_reaper { listen(SignalKind::child()).ok() } else { None };
     let mut orphans = orphans();
     orphans.queue.retain(|orphan| !orphan.reap());
     if orphans.queue.is_empty() || orphans.reaper_running {

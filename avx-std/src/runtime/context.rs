@@ -54,10 +54,28 @@ impl fmt::Display for TryCurrentError {
 
 impl std::error::Error for TryCurrentError {}
 
-/// Tokio's wording is kept at the front because programs and tests match on it.
-pub(crate) const NO_RUNTIME: &str = "there is no reactor running, must be called from the context of a Tokio 1.x \
-     runtime: there is no avx runtime on this thread; call this from inside a task, inside `Runtime::block_on`, \
-     or after `Runtime::enter()` (`Handle::try_current()` tells whether one is available)";
+pub(crate) const NO_RUNTIME: &str = "there is no avx runtime on this thread: call this from inside a task, \
+     inside `Runtime::block_on`, or after `Runtime::enter()` (`Handle::try_current()` tells whether one is available)";
+
+/// The first words of the panic when an operation needs a runtime and there is none: Tokio's,
+/// because programs and tests written for Tokio match on them.
+const NO_REACTOR: &str = "there is no reactor running, must be called from the context of a Tokio 1.x runtime";
+
+/// Runs `f` with the current runtime's handle, for an operation (`what`) that cannot work
+/// without one.
+///
+/// # Panics
+/// When no runtime is current, as Tokio does: creating a socket, a timer, a blocking job, a
+/// file operation or a signal listener outside a runtime is a bug in the calling program.
+#[track_caller]
+pub(crate) fn require<R>(what: &str, f: impl FnOnce(&Handle) -> R) -> R {
+    // A `match`, not `unwrap_or_else`: a panic inside a closure would report the closure's
+    // location instead of the caller's.
+    match with_current(f) {
+        Ok(result) => result,
+        Err(error) => panic!("{NO_REACTOR}: {what}: {error}"),
+    }
+}
 
 /// Makes a runtime current on this thread until dropped (see [`super::Runtime::enter`]).
 #[must_use = "the runtime is current only while the guard lives"]

@@ -3,7 +3,7 @@
 
 use super::listeners::{Listeners, Subscription};
 use crate::io::registration::Source;
-use crate::runtime::context::{self, NO_RUNTIME};
+use crate::runtime::context;
 use avx_core::Interest;
 use avx_os::fd::OwnedFd;
 use avx_os::signal::{self as os, CatchError};
@@ -137,7 +137,8 @@ static RECEIVERS: Mutex<Vec<Weak<Receiver>>> = Mutex::new(Vec::new());
 
 /// The runtime's I/O driver address, the key of its receiver.
 fn current_driver() -> io::Result<usize> {
-    context::with_current(|handle| Arc::as_ptr(&handle.inner.io) as usize).map_err(|_| io::Error::other(NO_RUNTIME))
+    context::with_current(|handle| Arc::as_ptr(&handle.inner.io) as usize)
+        .map_err(|_| io::Error::other(context::NO_RUNTIME))
 }
 
 /// The receiver of the runtime current on this thread, registering one if it has none yet.
@@ -149,7 +150,7 @@ fn current_receiver() -> io::Result<Arc<Receiver>> {
         return Ok(receiver);
     }
     let fd = os::wake_receiver().map_err(|e| io::Error::from_raw_os_error(e.raw()))?;
-    let wake = Source::new(fd)?;
+    let wake = Source::try_new(fd)?;
     let receiver = Arc::new_cyclic(|this| Receiver {
         wake,
         driver,
@@ -222,10 +223,21 @@ pub struct Signal {
 /// process on `SIGINT`) no longer happens, for the life of the process.
 ///
 /// # Errors
-/// Outside a runtime; for a number that is not a signal, or one that cannot be handled
-/// (`SIGKILL`, `SIGSTOP`, the fault signals `SIGSEGV`, `SIGILL`, `SIGFPE`), `InvalidInput`
-/// saying why; if the system refuses the handler or a descriptor.
+/// For a number that is not a signal, or one that cannot be handled (`SIGKILL`, `SIGSTOP`,
+/// the fault signals `SIGSEGV`, `SIGILL`, `SIGFPE`), `InvalidInput` saying why; if the system
+/// refuses the handler or a descriptor.
+///
+/// # Panics
+/// Outside a runtime, as Tokio's does.
+#[track_caller]
 pub fn signal(kind: SignalKind) -> io::Result<Signal> {
+    context::require("signal", |_| ());
+    listen(kind)
+}
+
+/// [`signal`] without the panic: outside a runtime an error (for the runtime's own
+/// bookkeeping, such as reaping children, which must not panic).
+pub(crate) fn listen(kind: SignalKind) -> io::Result<Signal> {
     os::check(kind.0).map_err(catch_error)?;
     current_driver()?;
     os::catch(kind.0).map_err(catch_error)?;

@@ -19,7 +19,7 @@ pub mod futures {
     pub use super::task_local::TaskLocalFuture;
 }
 
-use crate::runtime::context::{with_current, NO_RUNTIME};
+use crate::runtime::context::require;
 use std::future::Future;
 
 pub(crate) const SPAWN_LOCAL_OUTSIDE: &str =
@@ -36,10 +36,7 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    match with_current(|handle| handle.spawn(future)) {
-        Ok(handle) => handle,
-        Err(_) => panic!("avx_std::spawn: {NO_RUNTIME}"),
-    }
+    require("avx_std::spawn", |handle| handle.spawn(future))
 }
 
 /// Runs a blocking closure on the current runtime's blocking pool.
@@ -52,10 +49,7 @@ where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
-    match with_current(|handle| handle.spawn_blocking(f)) {
-        Ok(handle) => handle,
-        Err(_) => panic!("avx_std::spawn_blocking: {NO_RUNTIME}"),
-    }
+    require("avx_std::spawn_blocking", |handle| handle.spawn_blocking(f))
 }
 
 /// Spawns a `!Send` future onto the current [`LocalSet`] (the innermost one being run or

@@ -15,7 +15,7 @@ pub use futures::{Interval, Sleep, Timeout};
 /// std's `Duration`, re-exported here as Tokio does.
 pub use std::time::Duration;
 
-use crate::runtime::context::{with_current, NO_RUNTIME};
+use crate::runtime::context::require;
 use crate::runtime::Handle;
 use avx_core::time::Handle as TimerHandle;
 use std::future::Future;
@@ -26,7 +26,7 @@ pub mod error {
 }
 
 fn with_runtime<R>(what: &str, f: impl FnOnce(&Handle) -> R) -> R {
-    with_current(f).unwrap_or_else(|_| panic!("avx_std::time::{what}: {NO_RUNTIME}"))
+    require(&format!("avx_std::time::{what}"), f)
 }
 
 /// The timer handle entered by the executor polling this task (the simulator's), else the

@@ -166,6 +166,36 @@ impl<T> Receiver<T> {
         self.chan.close_rx();
     }
 
+    /// Whether the channel is closed: [`Receiver::close`] was called or every sender is gone.
+    /// Values may still be queued.
+    pub fn is_closed(&self) -> bool {
+        self.chan.is_closed()
+    }
+
+    /// Whether no value is queued (see [`Receiver::len`]).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many values are queued and not yet received. A send that has taken its place in
+    /// the queue counts even while it is still writing its value, so `len` can be one ahead
+    /// of what `try_recv` finds for that moment.
+    pub fn len(&self) -> usize {
+        // SAFETY: `&self` on the only receiver: it cannot be receiving (that takes `&mut`).
+        unsafe { self.chan.len() }
+    }
+
+    /// Room available right now: [`Receiver::max_capacity`] less the values queued and the
+    /// room held by [`Permit`]s.
+    pub fn capacity(&self) -> usize {
+        self.chan.queue.permits.available_permits()
+    }
+
+    /// The capacity the channel was created with.
+    pub fn max_capacity(&self) -> usize {
+        self.chan.queue.capacity()
+    }
+
     /// Blocks the thread until a value arrives or the channel ends. For code outside the
     /// runtime; never call it from an async task.
     #[cfg(feature = "std")]

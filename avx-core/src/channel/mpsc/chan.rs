@@ -24,6 +24,13 @@ pub(super) trait Queue<T> {
 
     /// Whether no sender holds a reservation that may still produce a value.
     fn is_idle(&self) -> bool;
+
+    /// Values queued and not yet taken, counting those whose write is in progress (a sender
+    /// has claimed their place). Exact as long as no `pop` runs meanwhile.
+    ///
+    /// # Safety
+    /// As [`Queue::pop`]: only the receiver calls this, and never while it pops.
+    unsafe fn len(&self) -> usize;
 }
 
 pub(super) struct Chan<T, Q> {
@@ -73,6 +80,18 @@ impl<T, Q: Queue<T>> Chan<T, Q> {
 
     pub(super) fn is_rx_closed(&self) -> bool {
         self.rx_closed.load(Acquire)
+    }
+
+    /// The receiver's view: it closed, or every sender is gone.
+    pub(super) fn is_closed(&self) -> bool {
+        self.is_rx_closed() || self.senders.load(Acquire) == 0
+    }
+
+    /// # Safety
+    /// As [`Queue::len`]: called by the receiver, never while it receives.
+    pub(super) unsafe fn len(&self) -> usize {
+        // SAFETY: forwarded from this function's contract.
+        unsafe { self.queue.len() }
     }
 
     /// Called by the receiver: no new sends; wakes senders waiting in `closed()` or for room.

@@ -97,6 +97,17 @@ impl<T> Queue<T> for BoundedQueue<T> {
     fn is_idle(&self) -> bool {
         self.permits.available_permits() == self.capacity
     }
+
+    unsafe fn len(&self) -> usize {
+        // SAFETY: only the receiver touches `head`, and it is not popping (the contract).
+        let head = self.head.with(|ptr| unsafe { *ptr });
+        // Relaxed is enough: a load sees every claim that happens-before it (coherence). So
+        // it sees the claims of the values below `head` (the receiver took them after seeing
+        // `full`, with Acquire), and of every send the caller knows has completed. At most
+        // `capacity` claimed places are not yet taken: a claim holds a permit, and only
+        // taking a value (by this receiver, not now) returns one.
+        self.tail.load(Relaxed).wrapping_sub(head)
+    }
 }
 
 impl<T> Drop for BoundedQueue<T> {

@@ -80,6 +80,23 @@ impl<T> UnboundedReceiver<T> {
         self.chan.close_rx();
     }
 
+    /// Whether the channel is closed: [`UnboundedReceiver::close`] was called or every
+    /// sender is gone. Values may still be queued.
+    pub fn is_closed(&self) -> bool {
+        self.chan.is_closed()
+    }
+
+    /// Whether no value is queued.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many values are queued and not yet received.
+    pub fn len(&self) -> usize {
+        // SAFETY: `&self` on the only receiver: it cannot be receiving (that takes `&mut`).
+        unsafe { self.chan.len() }
+    }
+
     /// Blocks the thread until a value arrives or the channel ends. For code outside the
     /// runtime; never call it from an async task.
     #[cfg(feature = "std")]

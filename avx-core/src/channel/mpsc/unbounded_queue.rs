@@ -30,4 +30,8 @@ impl<T> Queue<T> for UnboundedQueue<T> {
     fn is_idle(&self) -> bool {
         true
     }
+
+    unsafe fn len(&self) -> usize {
+        self.values.lock().len()
+    }
 }
