@@ -190,7 +190,7 @@ fn pause_on_a_multi_threaded_runtime_is_refused_clearly() {
     let rt = multi();
     let result = rt.block_on(rt.spawn(async { time::pause() }));
     let error = result.unwrap_err();
-    assert!(error.to_string().contains("needs a current-thread runtime"), "{error}");
+    assert!(error.to_string().contains("requires the `current_thread` avx runtime"), "{error}");
     assert!(Runtime::builder().start_paused(true).build().is_err());
 }
 

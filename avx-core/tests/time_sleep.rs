@@ -56,7 +56,9 @@ fn a_sleep_whose_deadline_has_passed_completes_without_a_timer() {
     clock.set(Ticks(10 * MS));
     let waker = CountingWaker::new();
     let mut sleep = Box::pin(driver.handle().sleep_until(Ticks(10 * MS)));
+    assert!(!sleep.is_elapsed(), "not elapsed until polled, as Tokio's");
     assert_eq!(poll_with(sleep.as_mut(), &waker), Poll::Ready(()));
+    assert!(sleep.is_elapsed());
     assert_eq!(driver.pending_timers(), 0);
 }
 

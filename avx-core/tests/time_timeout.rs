@@ -69,7 +69,7 @@ fn a_future_that_does_not_finish_returns_elapsed_and_is_dropped() {
     let handle = driver.handle();
     let dropped = Arc::new(AtomicBool::new(false));
     let timeout = handle.timeout(Duration::from_secs(5), NeverDone(dropped.clone()));
-    assert_eq!(timeout.deadline(), Ticks(5_000_000_000));
+    assert_eq!(timeout.deadline(), Some(Ticks(5_000_000_000)));
     let mut timeout = Box::pin(timeout);
     let outcome = block_on_virtual(&driver, &clock, timeout.as_mut());
     assert_eq!(outcome, Err::<(), _>(elapsed_error(&driver)));
@@ -105,4 +105,17 @@ fn elapsed_error(driver: &Driver) -> Elapsed {
         Poll::Ready(Err(elapsed)) => elapsed,
         other => panic!("a timeout at the origin is already elapsed, got {other:?}"),
     }
+}
+
+#[test]
+fn a_timeout_past_the_end_of_time_has_no_deadline_and_never_elapses() {
+    let (clock, driver) = setup();
+    let handle = driver.handle();
+    let mut timeout = Box::pin(handle.timeout(Duration::MAX, pending::<()>()));
+    assert_eq!(timeout.deadline(), None);
+    let waker = CountingWaker::new();
+    assert!(poll_with(timeout.as_mut(), &waker).is_pending());
+    assert_eq!(driver.pending_timers(), 0, "no timer armed");
+    driver.process_all(clock.set(Ticks(u64::MAX)));
+    assert!(poll_with(timeout.as_mut(), &waker).is_pending());
 }

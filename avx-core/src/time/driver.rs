@@ -10,7 +10,7 @@ use core::time::Duration;
 use super::earliest::{EarliestCell, NONE};
 use super::entry::Entry;
 use super::wheel::Wheel;
-use super::{ms_to_ticks, now_to_ms, Interval, Sleep, Timeout};
+use super::{Grid, Interval, Sleep, Timeout};
 use crate::loom::{Arc, AtomicUsize, Mutex, Ordering};
 use crate::park::{Clock, Ticks};
 
@@ -43,6 +43,7 @@ impl Shard {
 
 struct Inner {
     clock: Box<dyn Clock>,
+    grid: Grid,
     shards: Box<[Shard]>,
     /// Round-robin shard choice for timers created outside any worker.
     next_shard: AtomicUsize,
@@ -67,8 +68,14 @@ impl Driver {
         let shards = (0..shards.clamp(1, MAX_SHARDS))
             .map(|_| Shard { wheel: Mutex::new(Wheel::new()), earliest: EarliestCell::new() })
             .collect();
-        let inner =
-            Inner { clock: Box::new(clock), shards, next_shard: AtomicUsize::new(0), deadline_hook: spin::Once::new() };
+        let grid = Grid { origin: clock.now() };
+        let inner = Inner {
+            clock: Box::new(clock),
+            grid,
+            shards,
+            next_shard: AtomicUsize::new(0),
+            deadline_hook: spin::Once::new(),
+        };
         Driver { handle: Handle { inner: Arc::new(inner), shard: ANY_SHARD } }
     }
 
@@ -106,14 +113,14 @@ impl Driver {
     /// clock) and wakes their tasks outside the lock. Returns how many fired. Costs one
     /// lock-free read when nothing in the shard is due.
     pub fn process(&self, shard: usize, now: Ticks) -> usize {
-        let shards = &self.handle.inner.shards;
-        process_shard(&shards[shard % shards.len()], now_to_ms(now))
+        let inner = &self.handle.inner;
+        process_shard(&inner.shards[shard % inner.shards.len()], inner.grid.now_to_ms(now))
     }
 
     /// Fires the due timers of every shard; shards with nothing due are skipped without
     /// taking their lock. Returns how many fired.
     pub fn process_all(&self, now: Ticks) -> usize {
-        let now = now_to_ms(now);
+        let now = self.handle.inner.grid.now_to_ms(now);
         self.handle.inner.shards.iter().map(|shard| process_shard(shard, now)).sum()
     }
 
@@ -122,15 +129,16 @@ impl Driver {
     /// `None` if no timer is pending. The executor parks until then; a paused clock jumps
     /// to it when every task is idle.
     pub fn next_expiration(&self) -> Option<Ticks> {
-        let earliest = self.handle.inner.shards.iter().map(|shard| shard.earliest.read()).min();
-        earliest.filter(|&ms| ms != NONE).map(ms_to_ticks)
+        let inner = &self.handle.inner;
+        let earliest = inner.shards.iter().map(|shard| shard.earliest.read()).min();
+        earliest.filter(|&ms| ms != NONE).map(|ms| inner.grid.ms_to_ticks(ms))
     }
 
     /// [`Driver::next_expiration`] of one shard (`shard % shards()`).
     pub fn next_expiration_in(&self, shard: usize) -> Option<Ticks> {
-        let shards = &self.handle.inner.shards;
-        let earliest = shards[shard % shards.len()].earliest.read();
-        (earliest != NONE).then(|| ms_to_ticks(earliest))
+        let inner = &self.handle.inner;
+        let earliest = inner.shards[shard % inner.shards.len()].earliest.read();
+        (earliest != NONE).then(|| inner.grid.ms_to_ticks(earliest))
     }
 
     /// How many timers are armed in the wheels (a debugging and test aid; takes every lock).
@@ -220,20 +228,23 @@ impl Handle {
         Sleep::new(self.clone(), deadline)
     }
 
-    /// Runs `future` for at most `duration`.
+    /// Runs `future` for at most `duration`; without a deadline if `now + duration` is past
+    /// the end of time (`u64::MAX` nanoseconds).
     pub fn timeout<F: Future>(&self, duration: Duration, future: F) -> Timeout<F> {
-        self.timeout_at(self.now().saturating_add(duration), future)
+        let deadline = u64::try_from(duration.as_nanos()).ok().and_then(|nanos| self.now().0.checked_add(nanos));
+        Timeout::new(deadline.map(|deadline| (self.clone(), Ticks(deadline))), future)
     }
 
     /// Runs `future` until at most `deadline`.
     pub fn timeout_at<F: Future>(&self, deadline: Ticks, future: F) -> Timeout<F> {
-        Timeout::new(self.clone(), deadline, future)
+        Timeout::new(Some((self.clone(), deadline)), future)
     }
 
     /// An interval whose first tick completes at once, then every `period`.
     ///
     /// # Panics
     /// If `period` is zero.
+    #[track_caller]
     pub fn interval(&self, period: Duration) -> Interval {
         self.interval_at(self.now(), period)
     }
@@ -242,6 +253,7 @@ impl Handle {
     ///
     /// # Panics
     /// If `period` is zero.
+    #[track_caller]
     pub fn interval_at(&self, start: Ticks, period: Duration) -> Interval {
         Interval::new(self.clone(), start, period)
     }
@@ -254,6 +266,11 @@ impl Handle {
         }
         let next = self.inner.next_shard.fetch_add(1, Ordering::Relaxed);
         self.with_shard(next)
+    }
+
+    /// `deadline` in this driver's wheel milliseconds.
+    pub(crate) fn deadline_to_ms(&self, deadline: Ticks) -> u64 {
+        self.inner.grid.deadline_to_ms(deadline)
     }
 
     fn shard(&self) -> &Shard {
@@ -281,7 +298,7 @@ impl Handle {
         let earlier = (when < shard.earliest.read()).then(|| shard.publish_earliest(&wheel));
         drop(wheel);
         if let (Some(earliest), Some(hook)) = (earlier, self.inner.deadline_hook.get()) {
-            hook(ms_to_ticks(earliest));
+            hook(self.inner.grid.ms_to_ticks(earliest));
         }
         Ok(())
     }

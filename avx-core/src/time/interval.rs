@@ -1,5 +1,5 @@
 //! `Interval`: ticks at a fixed period from a start instant, with a choice of what to do
-//! about ticks missed while the task was busy (burst, delay or skip).
+//! about ticks missed while the task was busy (burst, delay or skip), computed as Tokio's.
 
 use alloc::boxed::Box;
 use core::fmt;
@@ -11,7 +11,12 @@ use core::time::Duration;
 use super::{Handle, Sleep};
 use crate::park::Ticks;
 
-/// What an [`Interval`] does when a tick is observed after the next one was already due.
+/// How late a tick may be observed before it counts as missed: timers are only so precise,
+/// so a tick a few milliseconds late keeps the regular schedule whatever the behaviour (as
+/// Tokio's).
+const MISSED_AFTER: Duration = Duration::from_millis(5);
+
+/// What an [`Interval`] does when a tick is observed more than 5 ms after it was due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MissedTickBehavior {
     /// Fire the missed ticks back to back until caught up; the schedule keeps its instants
@@ -29,12 +34,11 @@ pub enum MissedTickBehavior {
 impl MissedTickBehavior {
     /// The instant of the tick after one scheduled at `scheduled` and observed at `now`.
     fn next_tick(self, scheduled: Ticks, now: Ticks, period: Duration) -> Ticks {
-        let regular = scheduled.saturating_add(period);
-        if regular > now {
-            return regular;
+        if now <= scheduled.saturating_add(MISSED_AFTER) {
+            return scheduled.saturating_add(period);
         }
         match self {
-            MissedTickBehavior::Burst => regular,
+            MissedTickBehavior::Burst => scheduled.saturating_add(period),
             MissedTickBehavior::Delay => now.saturating_add(period),
             MissedTickBehavior::Skip => {
                 let period = u64::try_from(period.as_nanos()).unwrap_or(u64::MAX);
@@ -49,8 +53,8 @@ impl MissedTickBehavior {
 /// A stream of ticks `start, start + period, …`. The first tick completes at `start` (at
 /// once for [`Handle::interval`]). Each tick yields the instant it was scheduled for.
 ///
-/// A tick counts as missed only when the next scheduled instant has also passed by the time
-/// the tick is observed (no slack heuristic), so under virtual time the instants are exact.
+/// Ticks are computed as Tokio's: a tick observed at most 5 ms late schedules the next one a
+/// period after it was due; later than that, the [`MissedTickBehavior`] decides.
 pub struct Interval {
     sleep: Pin<Box<Sleep>>,
     period: Duration,
@@ -62,8 +66,9 @@ impl Interval {
     ///
     /// # Panics
     /// If `period` is zero.
+    #[track_caller]
     pub fn new(handle: Handle, start: Ticks, period: Duration) -> Interval {
-        assert!(!period.is_zero(), "an Interval's period must be non-zero");
+        assert!(!period.is_zero(), "`period` must be non-zero.");
         Interval {
             sleep: Box::pin(Sleep::new(handle, start)),
             period,
@@ -78,7 +83,8 @@ impl Interval {
         poll_fn(|cx| self.poll_tick(cx)).await
     }
 
-    /// Polls for the next tick; on `Ready` the following tick is scheduled.
+    /// Polls for the next tick; on `Ready` the following tick is scheduled, but its timer is
+    /// only armed (and `cx` only registered) by the next poll.
     pub fn poll_tick(&mut self, cx: &mut Context<'_>) -> Poll<Ticks> {
         if self.sleep.as_mut().poll(cx).is_pending() {
             return Poll::Pending;
@@ -92,14 +98,18 @@ impl Interval {
 
     /// Restarts the schedule: the next tick is one period from now.
     pub fn reset(&mut self) {
-        let next = self.sleep.handle().now().saturating_add(self.period);
-        self.reset_at(next);
+        self.reset_after(self.period);
     }
 
     /// Restarts the schedule: the next tick completes at once.
     pub fn reset_immediately(&mut self) {
-        let now = self.sleep.handle().now();
-        self.reset_at(now);
+        self.reset_after(Duration::ZERO);
+    }
+
+    /// Restarts the schedule: the next tick is `after` from now.
+    pub fn reset_after(&mut self, after: Duration) {
+        let next = self.sleep.handle().now().saturating_add(after);
+        self.reset_at(next);
     }
 
     /// Restarts the schedule with the next tick at `next`.

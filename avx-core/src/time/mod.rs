@@ -26,8 +26,12 @@
 //!
 //! Paused time: build the driver on a [`PausableClock`] (or, in the simulator, a
 //! [`ManualClock`]); when every task is idle, `clock.advance_to(next_expiration)` and
-//! `process_all`, until a task is woken. `next_expiration` may be the start of a coarse
-//! slot before the timer itself (a few such steps at most); no task observes them.
+//! `process_all`, until a task is woken ([`Timers::set_virtual_time`] does this around a
+//! single-threaded executor's park). `next_expiration` may be the start of a coarse slot
+//! before the timer itself (a few such steps at most); no task observes them.
+//!
+//! The wheel counts whole milliseconds from the driver's creation: a deadline fires in the
+//! first millisecond that starts at or after it, so never early (up to 1 ms late).
 
 mod clock;
 mod current;
@@ -48,7 +52,7 @@ mod wheel;
 pub use clock::ManualClock;
 pub use driver::{Driver, Handle};
 pub use interval::{Interval, MissedTickBehavior};
-pub use park::{TimerPark, Timers};
+pub use park::{Idle, TimerPark, Timers, VirtualTime};
 pub use pausable::PausableClock;
 pub use sleep::Sleep;
 pub use timeout::{Elapsed, Timeout};
@@ -57,18 +61,29 @@ use crate::park::Ticks;
 
 const NANOS_PER_MS: u64 = 1_000_000;
 
-/// A deadline in wheel milliseconds, rounded up so that firing at that millisecond is never
-/// early.
-fn deadline_to_ms(deadline: Ticks) -> u64 {
-    deadline.0.div_ceil(NANOS_PER_MS)
+/// The wheel's millisecond grid. Millisecond 0 starts when the driver is created, so the
+/// timers of a runtime whose clock starts paused fall on whole milliseconds of its own time.
+#[derive(Debug, Clone, Copy)]
+struct Grid {
+    origin: Ticks,
 }
 
-/// The wheel millisecond `now` falls in (rounded down).
-fn now_to_ms(now: Ticks) -> u64 {
-    now.0 / NANOS_PER_MS
-}
+impl Grid {
+    /// The wheel millisecond `now` falls in (rounded down; 0 before the origin).
+    fn now_to_ms(self, now: Ticks) -> u64 {
+        now.0.saturating_sub(self.origin.0) / NANOS_PER_MS
+    }
 
-/// The start of a wheel millisecond.
-fn ms_to_ticks(ms: u64) -> Ticks {
-    Ticks(ms.saturating_mul(NANOS_PER_MS))
+    /// A deadline in wheel milliseconds, rounded up so that firing at that millisecond is
+    /// never early. Capped at the last millisecond a clock can reach before it saturates at
+    /// `u64::MAX` nanoseconds, so that even the end of time fires (up to 1 ms early there).
+    fn deadline_to_ms(self, deadline: Ticks) -> u64 {
+        let ms = deadline.0.saturating_sub(self.origin.0).div_ceil(NANOS_PER_MS);
+        ms.min(self.now_to_ms(Ticks(u64::MAX)))
+    }
+
+    /// The start of a wheel millisecond.
+    fn ms_to_ticks(self, ms: u64) -> Ticks {
+        Ticks(self.origin.0.saturating_add(ms.saturating_mul(NANOS_PER_MS)))
+    }
 }

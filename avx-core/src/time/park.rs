@@ -21,9 +21,31 @@ const NO_WATCHER: usize = usize::MAX;
 /// is earlier, so the hook always unparks it.
 const UNKNOWN: u64 = u64::MAX;
 
-/// Moves a virtual clock to a deadline when every worker would otherwise sleep until it;
-/// returns whether it did (then nobody sleeps). See [`Timers::set_idle_advance`].
-type IdleAdvance = Box<dyn Fn(Ticks) -> bool + Send + Sync>;
+/// Virtual time for [`Timers`] (see [`Timers::set_virtual_time`]): while the clock is paused,
+/// a park that finds nothing to do moves the clock to the next timer instead of sleeping.
+pub trait VirtualTime: Send + Sync + 'static {
+    /// Whether the clock is paused now. Asked before every sleep, so it should be cheap.
+    fn is_paused(&self) -> bool;
+
+    /// Asked while paused by a park with nothing to do, after it polled its inner park
+    /// without blocking (which takes in I/O readiness and consumes a pending unpark), with
+    /// the instant of the next timer (`None` if there is none). Since that poll consumed any
+    /// pending unpark, the answer must say [`Idle::Woken`] if something unparked this park
+    /// since it last asked, or the wake-up is lost.
+    fn on_idle(&self, next_timer: Option<Ticks>) -> Idle;
+}
+
+/// What [`VirtualTime::on_idle`] decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idle {
+    /// The clock was moved to the next timer: fire it and return without sleeping.
+    Advanced,
+    /// Something woke the runtime since it last looked: return at once so that it runs.
+    Woken,
+    /// Time must not move now (work it cannot see is in flight): sleep as usual, until
+    /// unparked or the next timer's deadline in real time.
+    Wait,
+}
 
 /// The timer state the workers of one executor share: the [`Driver`] and which parked worker
 /// watches the next deadline. Create it with [`Timers::new`], then wrap each worker's park
@@ -37,7 +59,7 @@ pub struct Timers<U> {
     watch_deadline: EarliestCell,
     /// The unparker of each wrapped worker, by index; set once by `wrap`.
     unparkers: spin::Once<Box<[U]>>,
-    idle_advance: spin::Once<IdleAdvance>,
+    virtual_time: spin::Once<Box<dyn VirtualTime>>,
 }
 
 impl<U: Unpark> Timers<U> {
@@ -49,7 +71,7 @@ impl<U: Unpark> Timers<U> {
             watcher: AtomicUsize::new(NO_WATCHER),
             watch_deadline: EarliestCell::new(),
             unparkers: spin::Once::new(),
-            idle_advance: spin::Once::new(),
+            virtual_time: spin::Once::new(),
         });
         let weak: Weak<Timers<U>> = Arc::downgrade(&timers);
         timers.driver.set_deadline_hook(move |deadline| {
@@ -72,18 +94,19 @@ impl<U: Unpark> Timers<U> {
             .collect()
     }
 
-    /// Wraps a park that is not one of an executor's workers (a single-threaded `block_on`):
-    /// it always sleeps until the next deadline it read, never holds the watch, and is not
-    /// unparked early when another thread arms an earlier timer while it sleeps.
-    pub fn wrap_alone<P: Park<Unparker = U>>(self: &Arc<Self>, park: P) -> TimerPark<P> {
+    /// Wraps a park that is not one of an executor's workers (a single-threaded `block_on`;
+    /// its unparker may be of any type): it always sleeps until the next deadline it read,
+    /// never holds the watch, and is not unparked early when another thread arms an earlier
+    /// timer while it sleeps.
+    pub fn wrap_alone<P: Park>(self: &Arc<Self>, park: P) -> TimerPark<P, U> {
         TimerPark { inner: park, timers: self.clone(), worker: None }
     }
 
-    /// Installs virtual time: when a worker would sleep until the next timer, `advance(next)`
-    /// is called first; if it returns true (the clock was moved to `next`), the worker fires
-    /// the timers instead of sleeping. Only the first call installs.
-    pub fn set_idle_advance(&self, advance: impl Fn(Ticks) -> bool + Send + Sync + 'static) {
-        self.idle_advance.call_once(|| Box::new(advance));
+    /// Installs virtual time (a paused clock that jumps to the next timer when idle). Only
+    /// the first call installs. Meant for a single-threaded executor: a worker of a
+    /// multi-worker one cannot tell whether the other workers are idle.
+    pub fn set_virtual_time(&self, virtual_time: impl VirtualTime) {
+        self.virtual_time.call_once(|| Box::new(virtual_time));
     }
 
     /// The timer driver.
@@ -116,15 +139,16 @@ impl<U: Unpark> Timers<U> {
     }
 }
 
-/// A worker's park that also drives the timers: created by [`Timers::wrap`].
-pub struct TimerPark<P: Park> {
+/// A worker's park that also drives the timers: created by [`Timers::wrap`] (or
+/// [`Timers::wrap_alone`], whose park's unparker type may differ from the workers' `U`).
+pub struct TimerPark<P: Park, U = <P as Park>::Unparker> {
     inner: P,
-    timers: Arc<Timers<P::Unparker>>,
+    timers: Arc<Timers<U>>,
     /// This worker's index, or `None` for a park that drives the timers alone.
     worker: Option<usize>,
 }
 
-impl<P: Park> TimerPark<P> {
+impl<P: Park, U: Unpark> TimerPark<P, U> {
     /// The wrapped park.
     pub fn inner(&self) -> &P {
         &self.inner
@@ -156,17 +180,25 @@ impl<P: Park> TimerPark<P> {
         }
     }
 
-    /// With virtual time installed, jumps the clock to the next timer instead of sleeping.
-    fn advanced_idle(&self) -> bool {
-        let timers = &self.timers;
-        let (Some(advance), Some(next)) = (timers.idle_advance.get(), timers.driver.next_expiration()) else {
+    /// With a paused virtual clock: takes in what the inner park has pending, then lets the
+    /// clock jump to the next timer if nothing woke the runtime. `true` if the caller must
+    /// return without sleeping.
+    fn idle_in_virtual_time(&mut self) -> bool {
+        let Some(virtual_time) = self.timers.virtual_time.get() else {
             return false;
         };
-        advance(next)
+        if !virtual_time.is_paused() {
+            return false;
+        }
+        self.inner.park(Some(Duration::ZERO));
+        if self.timers.fire_due() > 0 {
+            return true;
+        }
+        virtual_time.on_idle(self.timers.driver.next_expiration()) != Idle::Wait
     }
 }
 
-impl<P: Park> Park for TimerPark<P> {
+impl<P: Park, U: Unpark> Park for TimerPark<P, U> {
     type Unparker = P::Unparker;
 
     fn park(&mut self, timeout: Option<Duration>) {
@@ -180,9 +212,8 @@ impl<P: Park> Park for TimerPark<P> {
             timers.fire_due();
             return;
         };
-        if self.advanced_idle() {
+        if self.idle_in_virtual_time() {
             self.unwatch();
-            self.inner.park(Some(Duration::ZERO));
             timers.fire_due();
             return;
         }

@@ -1,5 +1,6 @@
-//! Loom model of the timer watch: a worker taking the watch and sleeping until the deadline it
-//! read races another thread arming an earlier timer; the worker never oversleeps it.
+//! Loom models of the timer park: a worker taking the watch and sleeping until the deadline it
+//! read races another thread arming an earlier timer (it never oversleeps it), and an idle park
+//! under virtual time races an unpark (it never sleeps through it).
 
 use alloc::boxed::Box;
 use alloc::sync::Arc as StdArc;
@@ -96,5 +97,101 @@ fn watcher_is_unparked_for_an_earlier_timer_armed_while_it_parks() {
         let earlier = arming.join().unwrap();
         assert!(!overslept.load(SeqCst), "the watcher slept past a timer armed while it parked");
         drop((earlier, later));
+    });
+}
+
+/// The protocol `VirtualTime` implementations follow (avx-std's paused runtime does): the
+/// unparker raises `woken` before delivering its token; `on_idle` reports `Woken` if it was
+/// raised, else jumps the clock to the next timer, else (no timer) lets the park sleep.
+struct WokenFlag {
+    woken: Arc<AtomicBool>,
+    clock: ManualClock,
+}
+
+impl super::VirtualTime for WokenFlag {
+    fn is_paused(&self) -> bool {
+        true
+    }
+
+    fn on_idle(&self, next_timer: Option<Ticks>) -> super::Idle {
+        // compare_exchange, not swap: loom 0.7 lets a swap read a stale value, and so reports
+        // lost wake-ups no hardware produces.
+        if self.woken.compare_exchange(true, false, SeqCst, SeqCst).is_ok() {
+            return super::Idle::Woken;
+        }
+        match next_timer {
+            Some(next) => {
+                self.clock.set(next);
+                super::Idle::Advanced
+            }
+            None => super::Idle::Wait,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct TokenUnparker {
+    woken: Arc<AtomicBool>,
+    token: Arc<AtomicBool>,
+}
+
+impl Unpark for TokenUnparker {
+    fn unpark(&self) {
+        self.woken.store(true, SeqCst);
+        self.token.store(true, SeqCst);
+    }
+}
+
+/// A park whose unpark leaves a token: a park consumes it (a zero-timeout one too, as the
+/// OS park's poll does) and returns; without one it sleeps until the token comes, or records
+/// a lost wake-up once the unparking thread is done.
+struct TokenPark {
+    unparker: TokenUnparker,
+    unparking_done: Arc<AtomicBool>,
+    lost: Arc<AtomicBool>,
+}
+
+impl Park for TokenPark {
+    type Unparker = TokenUnparker;
+
+    fn park(&mut self, timeout: Option<Duration>) {
+        loop {
+            let consumed = self.unparker.token.compare_exchange(true, false, SeqCst, SeqCst).is_ok();
+            if consumed || timeout == Some(Duration::ZERO) {
+                return;
+            }
+            if self.unparking_done.load(SeqCst) && !self.unparker.token.load(SeqCst) {
+                self.lost.store(true, SeqCst);
+                return;
+            }
+            loom::thread::yield_now();
+        }
+    }
+
+    fn unparker(&self) -> TokenUnparker {
+        self.unparker.clone()
+    }
+}
+
+#[test]
+fn an_unpark_racing_with_an_idle_paused_park_is_never_lost() {
+    loom::model(|| {
+        let clock = ManualClock::new();
+        let timers = Timers::<TokenUnparker>::new(Driver::new(clock.clone(), 1));
+        let woken = Arc::new(AtomicBool::new(false));
+        timers.set_virtual_time(WokenFlag { woken: woken.clone(), clock });
+        let unparker = TokenUnparker { woken, token: Arc::new(AtomicBool::new(false)) };
+        let unparking_done = Arc::new(AtomicBool::new(false));
+        let lost = Arc::new(AtomicBool::new(false));
+        let park = TokenPark { unparker: unparker.clone(), unparking_done: unparking_done.clone(), lost: lost.clone() };
+        let mut park = timers.wrap_alone(park);
+        let unparking = loom::thread::spawn(move || {
+            unparker.unpark();
+            unparking_done.store(true, SeqCst);
+        });
+        // No timer is pending, so an idle park that saw no wake-up sleeps until unparked.
+        park.park(None);
+        unparking.join().unwrap();
+        assert!(!lost.load(SeqCst), "the idle paused park consumed the unpark and slept through it");
     });
 }

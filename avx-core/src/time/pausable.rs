@@ -42,21 +42,27 @@ impl<C: Clock> PausableClock<C> {
         }
     }
 
-    /// Stops the clock at its current time. Pausing a paused clock changes nothing.
-    pub fn pause(&self) {
+    /// Stops the clock at its current time; returns `false` (changing nothing) if it was
+    /// already paused.
+    pub fn pause(&self) -> bool {
         let mut state = self.shared.state.lock();
-        if state.paused_at.is_none() {
-            state.paused_at = Some(running_now(&state, &self.shared.live));
+        if state.paused_at.is_some() {
+            return false;
         }
+        state.paused_at = Some(running_now(&state, &self.shared.live));
+        true
     }
 
-    /// Lets the clock run again, from the instant it stood at.
-    pub fn resume(&self) {
+    /// Lets the clock run again, from the instant it stood at; returns `false` (changing
+    /// nothing) if it was not paused.
+    pub fn resume(&self) -> bool {
         let mut state = self.shared.state.lock();
-        if let Some(paused_at) = state.paused_at.take() {
-            state.base = paused_at;
-            state.live_base = self.shared.live.now();
-        }
+        let Some(paused_at) = state.paused_at.take() else {
+            return false;
+        };
+        state.base = paused_at;
+        state.live_base = self.shared.live.now();
+        true
     }
 
     /// Whether the clock is paused.
@@ -70,12 +76,14 @@ impl<C: Clock> PausableClock<C> {
         advance_by(&mut state, &self.shared.live, by)
     }
 
-    /// Moves the clock forward to `to` if that is later (the auto-advance of an idle paused
-    /// runtime to its next timer); returns the new time.
-    pub fn advance_to(&self, to: Ticks) -> Ticks {
+    /// Moves a paused clock forward to `to` if that is later (the auto-advance of an idle
+    /// paused runtime to its next timer) and returns its time; `None`, moving nothing, if the
+    /// clock is running (it may have been resumed since the caller looked).
+    pub fn advance_to(&self, to: Ticks) -> Option<Ticks> {
         let mut state = self.shared.state.lock();
-        let now = state.paused_at.unwrap_or_else(|| running_now(&state, &self.shared.live));
-        advance_by(&mut state, &self.shared.live, to.saturating_duration_since(now))
+        let paused_at = state.paused_at.as_mut()?;
+        *paused_at = (*paused_at).max(to);
+        Some(*paused_at)
     }
 }
 

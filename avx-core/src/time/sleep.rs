@@ -7,7 +7,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 
 use super::entry::Entry;
-use super::{deadline_to_ms, Handle};
+use super::Handle;
 use crate::park::Ticks;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,10 +50,13 @@ impl Sleep {
         &self.handle
     }
 
-    /// Whether the sleep has completed, or would complete if polled now.
+    /// Whether the sleep has completed, or its timer has fired and the next poll completes.
+    ///
+    /// A sleep that has not been polled since it was created or reset is not elapsed, even
+    /// if its deadline has passed: the deadline is looked at when it is polled (as Tokio's).
     pub fn is_elapsed(&self) -> bool {
         match self.phase {
-            Phase::Idle => self.handle.now() >= self.deadline,
+            Phase::Idle => false,
             Phase::Armed => self.entry.is_fired(),
             Phase::Elapsed => true,
         }
@@ -88,7 +91,7 @@ impl Sleep {
             self.phase = Phase::Elapsed;
             return Err(waker);
         }
-        let when = deadline_to_ms(self.deadline);
+        let when = self.handle.deadline_to_ms(self.deadline);
         // SAFETY: the entry is `Idle` (unlinked) and pinned inside this `Sleep`, whose
         // `Drop` deregisters it while `Armed`.
         let registered = unsafe { self.handle.register(&self.entry, when, waker) };

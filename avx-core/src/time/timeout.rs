@@ -21,23 +21,34 @@ impl fmt::Display for Elapsed {
 
 impl core::error::Error for Elapsed {}
 
+/// As Tokio's: an elapsed deadline is an I/O error of kind `TimedOut`.
+#[cfg(feature = "std")]
+impl From<Elapsed> for std::io::Error {
+    fn from(_: Elapsed) -> std::io::Error {
+        std::io::ErrorKind::TimedOut.into()
+    }
+}
+
 /// A future with a deadline: `Ok(output)` if the future finishes first (checked first on
-/// every poll, so a future ready at the deadline still wins), else `Err(Elapsed)`.
+/// every poll, so a future ready at the deadline still wins), else `Err(Elapsed)`. A timeout
+/// whose deadline would lie past the end of time has none and never elapses.
 #[must_use = "futures do nothing unless polled"]
 pub struct Timeout<F> {
     future: F,
-    sleep: Sleep,
+    sleep: Option<Sleep>,
 }
 
 impl<F: Future> Timeout<F> {
-    /// Runs `future` on `handle`'s driver until `deadline`.
-    pub fn new(handle: Handle, deadline: Ticks, future: F) -> Timeout<F> {
-        Timeout { future, sleep: Sleep::new(handle, deadline) }
+    /// Runs `future` until the deadline on the driver of the handle, or forever if `None`.
+    pub fn new(deadline: Option<(Handle, Ticks)>, future: F) -> Timeout<F> {
+        Timeout { future, sleep: deadline.map(|(handle, deadline)| Sleep::new(handle, deadline)) }
     }
+}
 
-    /// The deadline.
-    pub fn deadline(&self) -> Ticks {
-        self.sleep.deadline()
+impl<F> Timeout<F> {
+    /// The deadline, if there is one.
+    pub fn deadline(&self) -> Option<Ticks> {
+        self.sleep.as_ref().map(Sleep::deadline)
     }
 
     /// The inner future.
@@ -61,16 +72,19 @@ impl<F: Future> Future for Timeout<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         // SAFETY: structural pinning of both fields: neither is moved out of a pinned
-        // `Timeout` (`into_inner` takes it by value, so it is not pinned) and `Timeout` has
-        // no `Drop` impl that could move them.
+        // `Timeout` (`into_inner` takes it by value, so it is not pinned; the `Option` is
+        // never replaced) and `Timeout` has no `Drop` impl that could move them.
         let (future, sleep) = unsafe {
             let this = self.get_unchecked_mut();
-            (Pin::new_unchecked(&mut this.future), Pin::new_unchecked(&mut this.sleep))
+            (Pin::new_unchecked(&mut this.future), this.sleep.as_mut().map(|sleep| Pin::new_unchecked(sleep)))
         };
         if let Poll::Ready(output) = future.poll(cx) {
             return Poll::Ready(Ok(output));
         }
-        sleep.poll(cx).map(|()| Err(Elapsed(())))
+        match sleep {
+            Some(sleep) => sleep.poll(cx).map(|()| Err(Elapsed(()))),
+            None => Poll::Pending,
+        }
     }
 }
 

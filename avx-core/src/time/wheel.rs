@@ -136,12 +136,14 @@ impl Wheel {
         let shift = SLOT_BITS * level as u32;
         let current = ((self.elapsed >> shift) & SLOT_MASK) as u32;
         // Distance (in slots) from the current slot to the next occupied one, cyclically.
-        let mut distance = occupied.rotate_right(current).trailing_zeros();
-        if distance == 0 && level > 0 {
+        let mut rotated = occupied.rotate_right(current);
+        if level > 0 {
             // Slots are drained whole, so only the top level can hold entries in its current
             // slot: deadlines a rotation or more ahead, whose slot comes round next rotation.
-            distance = SLOTS as u32;
+            // Any other occupied slot of the level comes first.
+            rotated &= !1;
         }
+        let distance = if rotated == 0 { SLOTS as u32 } else { rotated.trailing_zeros() };
         let rotation_start = (self.elapsed >> (shift + SLOT_BITS)) << (shift + SLOT_BITS);
         let at = rotation_start.saturating_add(u64::from(current + distance) << shift);
         let slot = ((current + distance) as usize) % SLOTS;
@@ -344,6 +346,26 @@ mod tests {
             assert_eq!(wheel.pop_due(deadline), Some(ptr(entry)));
             assert_eq!(wheel.pop_due(deadline), None);
         }
+        assert!(wheel.is_empty());
+    }
+
+    #[test]
+    fn a_far_deadline_in_the_top_levels_current_slot_does_not_hide_a_nearer_one() {
+        let mut wheel = Wheel::new();
+        let far = entry();
+        let near = entry();
+        // Top-level slot 0 of a later rotation, then (processed to just before 2^30) a
+        // deadline in slot 1 of the same level.
+        // SAFETY: the entries outlive the wheel's use of them in this test.
+        unsafe { wheel.insert(ptr(&far), 10 << 36) }.unwrap();
+        assert_eq!(wheel.pop_due((1 << 30) - 1), None);
+        // SAFETY: as above.
+        unsafe { wheel.insert(ptr(&near), (1 << 30) + 9) }.unwrap();
+        assert_eq!(wheel.next_expiration().unwrap().at, 1 << 30);
+        assert_eq!(wheel.pop_due((1 << 30) + 8), None);
+        assert_eq!(wheel.pop_due((1 << 30) + 9), Some(ptr(&near)));
+        assert_eq!(wheel.pop_due((10 << 36) - 1), None);
+        assert_eq!(wheel.pop_due(10 << 36), Some(ptr(&far)));
         assert!(wheel.is_empty());
     }
 

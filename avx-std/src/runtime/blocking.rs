@@ -172,12 +172,15 @@ impl Shared {
         }
         if let Some(runnable) = first {
             runnable.run();
+            crate::time::paused::blocking_task_ran();
         }
         let mut state = self.state.lock();
         loop {
             if let Some(runnable) = state.queue.pop_front() {
                 drop(state);
                 runnable.run();
+                // The task has completed: paused time may move again (see `time::paused`).
+                crate::time::paused::blocking_task_ran();
                 state = self.state.lock();
                 continue;
             }

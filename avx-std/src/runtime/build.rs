@@ -67,7 +67,7 @@ impl Builder {
     }
 
     fn build_current_thread(&self, local_owner: Option<ThreadId>) -> io::Result<Runtime> {
-        let time = TimeDriver::new(1, self.start_paused);
+        let time = TimeDriver::new(1, true, self.start_paused);
         let io = new_io_driver()?;
         let scheduler = Scheduler::CurrentThread(CurrentThreadExecutor::new());
         let inner = Arc::new(HandleInner { local_owner, ..self.inner(scheduler, time, io, 1) });
@@ -83,7 +83,7 @@ impl Builder {
             ));
         }
         let count = self.worker_threads.unwrap_or_else(default_worker_threads);
-        let time = TimeDriver::new(count, false);
+        let time = TimeDriver::new(count, false, false);
         let io = new_io_driver()?;
         let stats: Arc<[WorkerStats]> = (0..count).map(|_| WorkerStats::default()).collect();
         let parks = time.wrap_workers((0..count).map(|_| io.park()).collect());

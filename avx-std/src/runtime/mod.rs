@@ -285,7 +285,8 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.inner.blocking.spawn(f)
+        // On a current-thread runtime, paused time stands still while the closure is in flight.
+        self.inner.blocking.spawn(self.inner.time.hold_time_during(f))
     }
 
     /// Runs `future` to completion on the current thread, with this runtime current.
@@ -386,18 +387,6 @@ impl Handle {
             },
             Scheduler::CurrentThread(_) => handle,
         }
-    }
-
-    /// The timers, for `time::pause`/`resume`/`advance`, which only a current-thread
-    /// runtime supports.
-    pub(crate) fn pausable_time(&self, what: &str) -> &Arc<TimeDriver> {
-        if let Scheduler::MultiThread(_) = self.inner.scheduler {
-            panic!(
-                "avx_std::time::{what} needs a current-thread runtime (Builder::new_current_thread()): \
-                 on a multi-threaded one, idle workers cannot tell that every task is idle"
-            );
-        }
-        &self.inner.time
     }
 }
 

@@ -4,13 +4,30 @@
 use avx_core::{Clock, Ticks};
 use std::fmt;
 use std::ops::{Add, AddAssign, Sub, SubAssign};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 use std::time::Duration;
 
 static ORIGIN: OnceLock<std::time::Instant> = OnceLock::new();
 
+/// How far before its first use the origin lies, so that instants a little in the past
+/// (`Instant::now() - Duration::from_secs(1)` early in a process) still convert exactly.
+const ORIGIN_BACKDATE: Duration = Duration::from_secs(24 * 60 * 60);
+
 fn origin() -> std::time::Instant {
-    *ORIGIN.get_or_init(std::time::Instant::now)
+    *ORIGIN.get_or_init(|| {
+        let now = std::time::Instant::now();
+        now.checked_sub(ORIGIN_BACKDATE).unwrap_or(now)
+    })
+}
+
+/// Whether any runtime's clock was ever paused: until then every runtime's clock reads the
+/// same as std's, so `Instant::now` need not look for the current runtime.
+static EVER_PAUSED: AtomicBool = AtomicBool::new(false);
+
+/// Called before a runtime's clock is first paused.
+pub(crate) fn note_paused() {
+    EVER_PAUSED.store(true, Ordering::SeqCst);
 }
 
 /// `std::time::Instant` as `Ticks` (nanoseconds since the process-wide origin).
@@ -39,6 +56,9 @@ impl Instant {
     pub fn now() -> Instant {
         if let Some(timer) = avx_core::time::Handle::try_current() {
             return Instant::from_ticks(timer.now());
+        }
+        if !EVER_PAUSED.load(Ordering::Acquire) {
+            return Instant(std::time::Instant::now());
         }
         let ticks = crate::runtime::context::with_current(|handle| handle.time().now());
         match ticks {

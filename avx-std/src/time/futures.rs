@@ -32,7 +32,8 @@ impl Sleep {
         Instant::from_ticks(self.inner.deadline())
     }
 
-    /// Whether the deadline has passed (it may not have been polled yet).
+    /// Whether the sleep has completed, or its timer has fired. A sleep not polled since it
+    /// was created or reset is not elapsed, even past its deadline (as Tokio's).
     pub fn is_elapsed(&self) -> bool {
         self.inner.is_elapsed()
     }
@@ -59,38 +60,35 @@ impl fmt::Debug for Sleep {
 
 /// A future with a deadline; see [`super::timeout`].
 #[must_use = "a timeout does nothing unless awaited"]
-pub struct Timeout<F> {
-    inner: core_time::Timeout<F>,
+pub struct Timeout<T> {
+    inner: core_time::Timeout<T>,
 }
 
-impl<F: Future> Timeout<F> {
-    pub(super) fn new(inner: core_time::Timeout<F>) -> Timeout<F> {
+impl<T: Future> Timeout<T> {
+    pub(super) fn new(inner: core_time::Timeout<T>) -> Timeout<T> {
         Timeout { inner }
     }
+}
 
+impl<T> Timeout<T> {
     /// The wrapped future.
-    pub fn get_ref(&self) -> &F {
+    pub fn get_ref(&self) -> &T {
         self.inner.get_ref()
     }
 
     /// The wrapped future, mutably.
-    pub fn get_mut(&mut self) -> &mut F {
+    pub fn get_mut(&mut self) -> &mut T {
         self.inner.get_mut()
     }
 
     /// Gives the wrapped future back.
-    pub fn into_inner(self) -> F {
+    pub fn into_inner(self) -> T {
         self.inner.into_inner()
-    }
-
-    /// When it gives up.
-    pub fn deadline(&self) -> Instant {
-        Instant::from_ticks(self.inner.deadline())
     }
 }
 
-impl<F: Future> Future for Timeout<F> {
-    type Output = Result<F::Output, Elapsed>;
+impl<T: Future> Future for Timeout<T> {
+    type Output = Result<T::Output, Elapsed>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         // SAFETY: structural pinning of the only field, as for `Sleep`.
@@ -98,9 +96,10 @@ impl<F: Future> Future for Timeout<F> {
     }
 }
 
-impl<F: Future> fmt::Debug for Timeout<F> {
+impl<T> fmt::Debug for Timeout<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Timeout").field("deadline", &self.deadline()).finish_non_exhaustive()
+        let deadline = self.inner.deadline().map(Instant::from_ticks);
+        f.debug_struct("Timeout").field("deadline", &deadline).finish_non_exhaustive()
     }
 }
 
@@ -132,6 +131,11 @@ impl Interval {
     /// The next tick comes at once.
     pub fn reset_immediately(&mut self) {
         self.inner.reset_immediately();
+    }
+
+    /// The next tick comes `after` from now (at most about 30 years, as for `sleep`).
+    pub fn reset_after(&mut self, after: Duration) {
+        self.inner.reset_after(super::safe_delay(after));
     }
 
     /// The next tick comes at `next`.
