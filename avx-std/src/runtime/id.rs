@@ -1,4 +1,5 @@
-//! A runtime's identity: its process-unique `Id`, and its `RuntimeFlavor`.
+//! A runtime's identity: its process-unique `Id` (`Handle::id`), and its `RuntimeFlavor`
+//! (`Handle::runtime_flavor`), both as Tokio names them.
 
 use std::fmt;
 use std::num::NonZeroU64;
