@@ -1,10 +1,10 @@
 //! Per-thread runtime context: which worker (if any) the current thread is, the timer
-//! handle its tasks use, and the cooperative budget of the task it is polling.
+//! handle its tasks use, the task it is polling (for `task::try_id`) and that task's budget.
 //! Thread-locals with `std`; without it, a global slot, or per-CPU storage that a
 //! multi-core integrator installs.
 
 use core::ptr;
-use core::sync::atomic::{AtomicPtr, AtomicU8, Ordering::Relaxed};
+use core::sync::atomic::{AtomicPtr, AtomicU32, AtomicU8, Ordering::Relaxed};
 
 /// The context of one thread (or CPU). Only its own thread touches it, so relaxed atomics
 /// are enough; they exist so the no-std global slot can be a `static`.
@@ -13,6 +13,9 @@ pub struct ContextSlot {
     worker: AtomicPtr<()>,
     /// The `time::Handle` entered with [`enter_timer`], borrowed for the duration of that call.
     timer: AtomicPtr<()>,
+    /// The id of the task being polled or dropped on this thread (see [`enter_task`]), in two
+    /// halves (no 64-bit atomics needed); 0 outside a task.
+    task: [AtomicU32; 2],
     budget: AtomicU8,
 }
 
@@ -23,6 +26,7 @@ impl ContextSlot {
             scheduler: AtomicPtr::new(ptr::null_mut()),
             worker: AtomicPtr::new(ptr::null_mut()),
             timer: AtomicPtr::new(ptr::null_mut()),
+            task: [AtomicU32::new(0), AtomicU32::new(0)],
             budget: AtomicU8::new(crate::coop::UNCONSTRAINED),
         }
     }
@@ -152,6 +156,41 @@ pub(crate) fn current_timer() -> Option<crate::time::Handle> {
     // SAFETY: a non-null pointer was stored by `enter_timer` on this thread (or CPU), from a
     // reference that outlives that call, and is replaced by the previous value before it returns.
     unsafe { timer.as_ref() }.cloned()
+}
+
+/// Makes the task with id `task` (never 0) the current task until the guard drops, which
+/// restores the previous one (tasks nest: a task's poll may drive another runtime's task).
+pub(crate) fn enter_task(task: u64) -> TaskGuard {
+    // Loads and stores, not swaps: only this thread touches its slot, and a swap is a locked
+    // read-modify-write on every task poll.
+    TaskGuard(with_slot(|slot| {
+        let previous = load_task(slot);
+        store_task(slot, task);
+        previous
+    }))
+}
+
+/// Restores the previously current task when dropped.
+pub(crate) struct TaskGuard(u64);
+
+impl Drop for TaskGuard {
+    fn drop(&mut self) {
+        with_slot(|slot| store_task(slot, self.0));
+    }
+}
+
+fn load_task(slot: &ContextSlot) -> u64 {
+    (u64::from(slot.task[1].load(Relaxed)) << 32) | u64::from(slot.task[0].load(Relaxed))
+}
+
+fn store_task(slot: &ContextSlot, task: u64) {
+    slot.task[0].store(task as u32, Relaxed);
+    slot.task[1].store((task >> 32) as u32, Relaxed);
+}
+
+/// The id of the current task, or 0 outside a task.
+pub(crate) fn current_task() -> u64 {
+    with_slot(load_task)
 }
 
 pub(crate) fn budget(slot: &ContextSlot) -> &AtomicU8 {

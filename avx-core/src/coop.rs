@@ -22,7 +22,12 @@ pub(crate) fn with_budget<R>(units: u8, f: impl FnOnce() -> R) -> R {
             with_slot(|slot| budget(slot).store(self.0, Relaxed));
         }
     }
-    let _restore = Restore(with_slot(|slot| budget(slot).swap(units, Relaxed)));
+    // Load and store rather than `swap` (a locked instruction): only this thread uses its slot.
+    let _restore = Restore(with_slot(|slot| {
+        let previous = budget(slot).load(Relaxed);
+        budget(slot).store(units, Relaxed);
+        previous
+    }));
     f()
 }
 
@@ -49,9 +54,49 @@ pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<()> {
     }
 }
 
-/// Whether the current task has spent its whole budget.
+/// Whether the current task has budget left (always true outside a budgeted poll).
 pub fn has_budget_remaining() -> bool {
     with_slot(|slot| budget(slot).load(Relaxed) != 0)
+}
+
+/// Runs `f` with no budget limit (resources never yield for budget inside it), then restores
+/// the budget the caller had.
+pub fn with_unconstrained<R>(f: impl FnOnce() -> R) -> R {
+    with_budget(UNCONSTRAINED, f)
+}
+
+/// Like [`poll_proceed`], but the unit spent is given back when the returned guard drops,
+/// unless [`RestoreOnPending::made_progress`] was called: for resources that may find, after
+/// asking, that they cannot make progress after all.
+pub fn poll_proceed_restorable(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
+    let before = with_slot(|slot| budget(slot).load(Relaxed));
+    match poll_proceed(cx) {
+        Poll::Ready(()) => Poll::Ready(RestoreOnPending { before: Some(before), _not_send: core::marker::PhantomData }),
+        Poll::Pending => Poll::Pending,
+    }
+}
+
+/// Gives a budget unit back on drop unless progress was reported (see [`poll_proceed_restorable`]).
+#[derive(Debug)]
+pub struct RestoreOnPending {
+    before: Option<u8>,
+    /// The budget is the calling thread's: the guard must drop there.
+    _not_send: core::marker::PhantomData<*const ()>,
+}
+
+impl RestoreOnPending {
+    /// The operation made progress: keep the unit spent.
+    pub fn made_progress(&mut self) {
+        self.before = None;
+    }
+}
+
+impl Drop for RestoreOnPending {
+    fn drop(&mut self) {
+        if let Some(before) = self.before {
+            with_slot(|slot| budget(slot).store(before, Relaxed));
+        }
+    }
 }
 
 #[cfg(all(test, not(loom)))]
@@ -70,5 +115,21 @@ mod tests {
             assert!(!has_budget_remaining());
         });
         assert!(poll_proceed(&mut cx).is_ready());
+    }
+
+    #[test]
+    fn restorable_unit_comes_back_unless_progress_was_made() {
+        let mut cx = Context::from_waker(Waker::noop());
+        with_budget(1, || {
+            let Poll::Ready(restore) = poll_proceed_restorable(&mut cx) else { panic!("budget left") };
+            drop(restore);
+            assert!(has_budget_remaining(), "the unit was given back");
+            let Poll::Ready(mut restore) = poll_proceed_restorable(&mut cx) else { panic!("budget left") };
+            restore.made_progress();
+            drop(restore);
+            assert!(!has_budget_remaining());
+            with_unconstrained(|| assert!(poll_proceed(&mut cx).is_ready()));
+            assert!(poll_proceed(&mut cx).is_pending(), "the caller's budget is back after with_unconstrained");
+        });
     }
 }

@@ -47,6 +47,9 @@ struct Shared {
 
 struct State {
     queue: VecDeque<Notified<Scheduler>>,
+    /// Tasks that woke themselves while running (`yield_now`, a spent budget): they run in
+    /// the next turn, after the driver has looked at I/O and timers, not again in this one.
+    yielded: VecDeque<Notified<Scheduler>>,
     /// The `run` futures waiting for the queue to become non-empty.
     drivers: Vec<Waker>,
     closed: bool,
@@ -64,6 +67,14 @@ impl Schedule for Scheduler {
         drivers.into_iter().for_each(Waker::wake);
     }
 
+    fn yield_now(&self, task: Notified<Self>) {
+        // Run by the next turn (whose driver `run_turn` re-wakes), or by `try_tick`.
+        let mut state = self.0.state.lock();
+        if !state.closed {
+            state.yielded.push_back(task);
+        }
+    }
+
     fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
         self.0.owned.remove(task)
     }
@@ -79,7 +90,12 @@ impl CurrentThreadExecutor {
     /// An executor with no tasks.
     pub fn new() -> CurrentThreadExecutor {
         let shared = Shared {
-            state: Mutex::new(State { queue: VecDeque::new(), drivers: Vec::new(), closed: false }),
+            state: Mutex::new(State {
+                queue: VecDeque::new(),
+                yielded: VecDeque::new(),
+                drivers: Vec::new(),
+                closed: false,
+            }),
             owned: OwnedTasks::new(1),
         };
         CurrentThreadExecutor { scheduler: Scheduler(Arc::new(shared)) }
@@ -94,9 +110,22 @@ impl CurrentThreadExecutor {
         spawn_with(&self.scheduler, self.scheduler.0.owned.bind(future, self.scheduler.clone()))
     }
 
-    /// Runs one queued task; returns false if none was queued.
+    /// Runs one queued task; returns false if none was queued. Tasks that yielded run
+    /// after every other queued one.
     pub fn try_tick(&self) -> bool {
-        let task = self.scheduler.0.state.lock().queue.pop_front();
+        self.run_next(true)
+    }
+
+    /// Runs the next queued task; with `take_yielded`, tasks that yielded count as queued.
+    fn run_next(&self, take_yielded: bool) -> bool {
+        let task = {
+            let mut state = self.scheduler.0.state.lock();
+            if take_yielded && state.queue.is_empty() {
+                let yielded = core::mem::take(&mut state.yielded);
+                state.queue = yielded;
+            }
+            state.queue.pop_front()
+        };
         match task {
             Some(task) => {
                 coop::with_budget(coop::DEFAULT_BUDGET, || task.run());
@@ -106,9 +135,26 @@ impl CurrentThreadExecutor {
         }
     }
 
+    /// Spawns a future that need not be `Send`, as [`LocalExecutor::spawn`] does.
+    ///
+    /// # Safety
+    /// Until this executor is shut down, only the calling thread may drive
+    /// [`CurrentThreadExecutor::run`] (or `try_tick`/`run_turn`) and shut it down, and the
+    /// returned `JoinHandle` stays on it unless the output is `Send`.
+    pub unsafe fn spawn_local<F: Future + 'static>(&self, future: F) -> JoinHandle<F::Output> {
+        // SAFETY: forwarded contract.
+        spawn_with(&self.scheduler, unsafe { self.scheduler.0.owned.bind_local(future, self.scheduler.clone()) })
+    }
+
     /// Number of tasks spawned and not yet finished.
     pub fn alive_tasks(&self) -> usize {
         self.scheduler.0.owned.len()
+    }
+
+    /// Number of tasks queued to run (woken or new, not yet polled).
+    pub fn queued_tasks(&self) -> usize {
+        let state = self.scheduler.0.state.lock();
+        state.queue.len() + state.yielded.len()
     }
 
     /// Runs the spawned tasks while `future` is pending; completes with its output.
@@ -118,24 +164,35 @@ impl CurrentThreadExecutor {
             if let Poll::Ready(output) = future.as_mut().poll(cx) {
                 return Poll::Ready(output);
             }
-            for _ in 0..TASKS_PER_TURN {
-                if !self.try_tick() {
-                    self.wait_for_tasks(cx);
-                    return Poll::Pending;
-                }
-            }
-            // A full turn: let the driver look at I/O and timers before the next one.
-            cx.waker().wake_by_ref();
+            self.run_turn(cx);
             Poll::Pending
         })
         .await
+    }
+
+    /// Runs up to a turn's worth of queued tasks, then arranges for `cx`'s task to be woken
+    /// when there is more to run: at once after a full turn (so its driver can look at I/O
+    /// and timers in between), else when a task is next scheduled.
+    pub fn run_turn(&self, cx: &mut Context<'_>) {
+        {
+            let mut state = self.scheduler.0.state.lock();
+            let yielded = core::mem::take(&mut state.yielded);
+            state.queue.extend(yielded);
+        }
+        for _ in 0..TASKS_PER_TURN {
+            if !self.run_next(false) {
+                self.wait_for_tasks(cx);
+                return;
+            }
+        }
+        cx.waker().wake_by_ref();
     }
 
     /// Registers the driver's waker for the next scheduled task (or re-wakes it at once if
     /// one arrived meanwhile).
     fn wait_for_tasks(&self, cx: &mut Context<'_>) {
         let mut state = self.scheduler.0.state.lock();
-        if !state.queue.is_empty() {
+        if !state.queue.is_empty() || !state.yielded.is_empty() {
             cx.waker().wake_by_ref();
         } else if !state.drivers.iter().any(|w| w.will_wake(cx.waker())) {
             state.drivers.push(cx.waker().clone());
@@ -158,7 +215,9 @@ impl CurrentThreadExecutor {
         let shared = &self.scheduler.0;
         shared.state.lock().closed = true;
         shared.owned.close_and_shutdown_all();
-        let queued = core::mem::take(&mut shared.state.lock().queue);
+        let mut state = shared.state.lock();
+        let queued = (core::mem::take(&mut state.queue), core::mem::take(&mut state.yielded));
+        drop(state);
         drop(queued);
     }
 }
@@ -183,10 +242,9 @@ impl LocalExecutor {
 
     /// Spawns a future that need not be `Send`; it runs while this executor is driven.
     pub fn spawn<F: Future + 'static>(&self, future: F) -> JoinHandle<F::Output> {
-        let scheduler = &self.inner.scheduler;
         // SAFETY: `LocalExecutor` is `!Send`, so its tasks are polled and (on drop) shut
         // down on this thread only, and the `JoinHandle` of a `!Send` output is `!Send`.
-        spawn_with(scheduler, unsafe { scheduler.0.owned.bind_local(future, scheduler.clone()) })
+        unsafe { self.inner.spawn_local(future) }
     }
 
     /// A handle for spawning `Send` futures onto this executor from other threads.
@@ -207,6 +265,16 @@ impl LocalExecutor {
     /// Runs the spawned tasks while `future` is pending; completes with its output.
     pub async fn run<F: Future>(&self, future: F) -> F::Output {
         self.inner.run(future).await
+    }
+
+    /// Runs up to a turn's worth of queued tasks; see [`CurrentThreadExecutor::run_turn`].
+    pub fn run_turn(&self, cx: &mut Context<'_>) {
+        self.inner.run_turn(cx)
+    }
+
+    /// Cancels every unfinished task (dropping its future here) and refuses new ones.
+    pub fn shutdown(&self) {
+        self.inner.shutdown()
     }
 }
 

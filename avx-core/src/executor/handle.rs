@@ -8,7 +8,7 @@ use super::Config;
 use crate::context;
 use crate::deque::Steal;
 use crate::inject::Inject;
-use crate::loom::{AtomicBool, Ordering::*};
+use crate::loom::{AtomicBool, AtomicUsize, Ordering::*};
 use crate::park::Unpark;
 use crate::task::{JoinHandle, Notified, OwnedTasks, Schedule, Task};
 use alloc::boxed::Box;
@@ -38,6 +38,24 @@ pub(super) struct Shared<U: Unpark> {
     pub(super) owned: OwnedTasks<Handle<U>>,
     pub(super) config: Config,
     shutdown: AtomicBool,
+    /// Worker cores in existence (running, or on their way to a new thread).
+    pub(super) cores: AtomicUsize,
+}
+
+/// Counts a worker core in `Shared::cores` for as long as it exists.
+pub(super) struct CoreAlive<U: Unpark>(Arc<Shared<U>>);
+
+impl<U: Unpark> CoreAlive<U> {
+    pub(super) fn new(shared: &Arc<Shared<U>>) -> CoreAlive<U> {
+        shared.cores.fetch_add(1, AcqRel);
+        CoreAlive(shared.clone())
+    }
+}
+
+impl<U: Unpark> Drop for CoreAlive<U> {
+    fn drop(&mut self) {
+        self.0.cores.fetch_sub(1, AcqRel);
+    }
 }
 
 /// What other threads can reach of one worker.
@@ -69,6 +87,7 @@ impl<U: Unpark> Shared<U> {
             owned: OwnedTasks::new(workers),
             config,
             shutdown: AtomicBool::new(false),
+            cores: AtomicUsize::new(0),
         }
     }
 
@@ -117,6 +136,12 @@ impl<U: Unpark> Handle<U> {
         self.shared.remotes.len()
     }
 
+    /// Number of workers still running their loop (or moving to a new thread); after
+    /// [`Handle::shutdown`] it drops to zero as each notices.
+    pub fn active_workers(&self) -> usize {
+        self.shared.cores.load(Acquire)
+    }
+
     /// Number of tasks spawned and not yet finished (or cancelled).
     pub fn alive_tasks(&self) -> usize {
         self.shared.owned.len()
@@ -151,11 +176,29 @@ impl<U: Unpark> Handle<U> {
         }
     }
 
+    /// Number of tasks in the global queue (spawned or woken from outside the workers, or
+    /// overflowing a worker's queue), not yet taken by a worker.
+    pub fn global_queue_depth(&self) -> usize {
+        self.shared.inject.len() + self.shared.overflow.len()
+    }
+
+    /// For a task about to block its worker's thread (`block_in_place`): hands the worker
+    /// (its queue, park and oracle) to another thread, started by the hand-off function the
+    /// worker runs with (see [`super::Worker::run_with_handoff`]), so the worker's other tasks
+    /// keep running meanwhile. Returns false (changing nothing) if the caller is not a task
+    /// being polled by one of this executor's workers, or the hand-off failed.
+    pub fn hand_off_current_worker(&self) -> bool {
+        self.current_worker().is_some_and(WorkerCx::try_hand_off)
+    }
+
+    /// The worker the calling thread runs, if it is one of this executor's and still has
+    /// its core (a thread that handed its worker off finishes one poll as a non-worker).
     fn current_worker(&self) -> Option<&WorkerCx<U>> {
         let worker = context::current_worker(Arc::as_ptr(&self.shared) as *const ())?;
         // SAFETY: a worker registers a pointer to its live `WorkerCx<U>` under this same
         // `Shared<U>` address for exactly as long as it runs on this thread.
-        Some(unsafe { &*(worker as *const WorkerCx<U>) })
+        let worker = unsafe { &*(worker as *const WorkerCx<U>) };
+        worker.has_core().then_some(worker)
     }
 
     pub(super) fn schedule_task(&self, task: TaskRef<U>, placement: Placement) {

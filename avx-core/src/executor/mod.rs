@@ -7,7 +7,7 @@ mod lifo;
 mod worker;
 
 pub use handle::Handle;
-pub use worker::Worker;
+pub use worker::{Handoff, Worker};
 
 use crate::coop::DEFAULT_BUDGET;
 use crate::deque;
@@ -63,7 +63,13 @@ pub fn build<P: Park, O: Oracle>(
         .enumerate()
         .map(|(index, (park, local))| Worker {
             handle: handle.clone(),
-            core: worker::Core { index, local, is_searching: false, tick: 0 },
+            core: worker::Core {
+                index,
+                local,
+                is_searching: false,
+                tick: 0,
+                _alive: handle::CoreAlive::new(&handle.shared),
+            },
             park,
             oracle: oracle_for(index),
         })

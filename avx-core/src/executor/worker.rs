@@ -1,12 +1,13 @@
 //! The worker loop: the LIFO slot, then the local queue (the global queue every so many
 //! ticks, so it cannot starve), then stealing from a random victim, then parking.
 
-use super::handle::{Handle, Placement, Shared, TaskRef};
+use super::handle::{CoreAlive, Handle, Placement, Shared, TaskRef};
 use crate::coop;
 use crate::deque::{Local, CAPACITY};
 use crate::inject::Inject;
 use crate::oracle::Oracle;
 use crate::park::{Park, Unpark};
+use alloc::boxed::Box;
 use core::cell::{Cell, RefCell, RefMut};
 use core::time::Duration;
 
@@ -18,45 +19,137 @@ pub struct Worker<P: Park, O: Oracle> {
     pub(super) oracle: O,
 }
 
+/// Starts a thread that runs the worker it is given (with [`Worker::run_with_handoff`]),
+/// or hands it back if it cannot.
+pub type Handoff<P, O> = alloc::sync::Arc<dyn Fn(Box<Worker<P, O>>) -> Result<(), Box<Worker<P, O>>> + Send + Sync>;
+
 /// The worker's private state, reachable by wakers running on the worker's own thread.
 pub(super) struct Core<U: Unpark> {
     pub(super) index: usize,
     pub(super) local: Local<TaskRef<U>>,
     pub(super) is_searching: bool,
     pub(super) tick: u32,
+    pub(super) _alive: CoreAlive<U>,
 }
 
 /// What the thread-local context points at while the worker runs.
 pub(super) struct WorkerCx<U: Unpark> {
     handle: Handle<U>,
-    core: RefCell<Core<U>>,
+    index: usize,
+    /// `None` once the worker was handed to another thread (`block_in_place`): this thread
+    /// finishes the task it is polling, then stops being a worker.
+    core: RefCell<Option<Core<U>>>,
     /// Whether a task is being polled (as opposed to the worker parking or polling I/O and
     /// timers): only a task's own wake-ups earn the LIFO slot.
     polling: Cell<bool>,
     /// Whether the worker is inside `Park::park` while listed as idle. Tasks the reactor wakes
     /// then must not notify a sleeper yet: the notifier could pick this very worker.
     parked: Cell<bool>,
+    /// `WorkerThread::<P, O>::hand_off` for this worker's `P` and `O`.
+    hand_off: unsafe fn(&WorkerCx<U>) -> bool,
+}
+
+/// A running worker: the context plus what only the run loop touches. `repr(C)` with `cx`
+/// first, so a pointer to `cx` is a pointer to the whole (see `hand_off`).
+#[repr(C)]
+struct WorkerThread<P: Park, O: Oracle> {
+    cx: WorkerCx<P::Unparker>,
+    /// Borrowed by the run loop only between task polls, so a poll can hand them off.
+    parts: RefCell<Option<(P, O)>>,
+    handoff: Option<Handoff<P, O>>,
 }
 
 impl<P: Park, O: Oracle> Worker<P, O> {
-    /// Runs tasks on the calling thread until the executor shuts down.
+    /// Runs tasks on the calling thread until the executor shuts down. `block_in_place`
+    /// cannot hand this worker to another thread (see [`Worker::run_with_handoff`]).
     pub fn run(self) {
-        let Worker { handle, core, mut park, mut oracle } = self;
+        self.run_thread(None);
+    }
+
+    /// As [`Worker::run`]; a task blocking this thread through
+    /// [`Handle::hand_off_current_worker`] makes `handoff` carry the worker (its queue, park
+    /// and oracle) on to another thread, and this call returns once that task's poll ends.
+    pub fn run_with_handoff(self, handoff: Handoff<P, O>) {
+        self.run_thread(Some(handoff));
+    }
+
+    fn run_thread(self, handoff: Option<Handoff<P, O>>) {
+        let Worker { handle, core, park, oracle } = self;
         let shared_ptr = alloc::sync::Arc::as_ptr(&handle.shared) as *const ();
-        let cx = WorkerCx { handle, core: RefCell::new(core), polling: Cell::new(false), parked: Cell::new(false) };
-        crate::context::enter_worker(shared_ptr, &cx as *const WorkerCx<_> as *const (), || {
-            cx.run_loop(&mut park, &mut oracle)
-        });
-        let index = cx.index();
-        // Queued references are released here; the tasks themselves stay in the owner
-        // list until `Handle::shutdown_tasks` cancels them.
-        drop(cx.handle.shared.remotes[index].lifo.take());
-        while cx.core.borrow_mut().local.pop().is_some() {}
+        let index = core.index;
+        let cx = WorkerCx {
+            handle,
+            index,
+            core: RefCell::new(Some(core)),
+            polling: Cell::new(false),
+            parked: Cell::new(false),
+            hand_off: WorkerThread::<P, O>::hand_off,
+        };
+        let thread = WorkerThread { cx, parts: RefCell::new(Some((park, oracle))), handoff };
+        crate::context::enter_worker(shared_ptr, &thread.cx as *const WorkerCx<_> as *const (), || thread.run_loop());
+        let core = thread.cx.core.borrow_mut().take();
+        if let Some(mut core) = core {
+            // Queued references are released here; the tasks themselves stay in the owner
+            // list until `Handle::shutdown_tasks` cancels them.
+            drop(thread.cx.handle.shared.remotes[index].lifo.take());
+            while core.local.pop().is_some() {}
+        }
     }
 
     /// This worker's index.
     pub fn index(&self) -> usize {
         self.core.index
+    }
+}
+
+impl<P: Park, O: Oracle> WorkerThread<P, O> {
+    fn run_loop(&self) {
+        let cx = &self.cx;
+        let config = &cx.shared().config;
+        while !cx.shared().is_shutdown() {
+            let mut parts = self.parts.borrow_mut();
+            let Some((park, oracle)) = parts.as_mut() else { return };
+            let Some((tick, next)) = cx.with_core(|core| {
+                core.tick = core.tick.wrapping_add(1);
+                let check_global = oracle.check_global_queue(core.tick, config.global_queue_interval);
+                (core.tick, cx.next_task(core, check_global))
+            }) else {
+                return; // handed off
+            };
+            if config.event_interval != 0 && tick % config.event_interval == 0 {
+                // Let I/O and timers in even while there is always work queued.
+                park.park(Some(Duration::ZERO));
+            }
+            if let Some(task) = next.or_else(|| cx.search(oracle)) {
+                drop(parts);
+                cx.run_task(task);
+                continue;
+            }
+            cx.park(park, oracle);
+        }
+    }
+
+    /// Moves the worker to a new thread through `handoff`, leaving `cx` without a core.
+    ///
+    /// # Safety
+    /// `cx` is the `cx` field of a live `WorkerThread<P, O>` (what `run_thread` registers).
+    unsafe fn hand_off(cx: &WorkerCx<P::Unparker>) -> bool {
+        // SAFETY: per the contract, and `cx` is the first field of the `repr(C)` struct.
+        let this = unsafe { &*(cx as *const WorkerCx<P::Unparker> as *const WorkerThread<P, O>) };
+        let Some(handoff) = &this.handoff else { return false };
+        // Borrowed by the loop only between polls, and this runs inside a poll.
+        let (Ok(mut core), Ok(mut parts)) = (cx.core.try_borrow_mut(), this.parts.try_borrow_mut()) else {
+            return false;
+        };
+        let (Some(core_value), Some((park, oracle))) = (core.take(), parts.take()) else { return false };
+        match handoff(Box::new(Worker { handle: cx.handle.clone(), core: core_value, park, oracle })) {
+            Ok(()) => true,
+            Err(worker) => {
+                *core = Some(worker.core);
+                *parts = Some((worker.park, worker.oracle));
+                false
+            }
+        }
     }
 }
 
@@ -66,28 +159,22 @@ impl<U: Unpark> WorkerCx<U> {
     }
 
     pub(super) fn index(&self) -> usize {
-        self.core.borrow().index
+        self.index
     }
 
-    fn run_loop<P: Park<Unparker = U>>(&self, park: &mut P, oracle: &mut impl Oracle) {
-        let config = &self.shared().config;
-        while !self.shared().is_shutdown() {
-            let (tick, next) = {
-                let mut core = self.core.borrow_mut();
-                core.tick = core.tick.wrapping_add(1);
-                let check_global = oracle.check_global_queue(core.tick, config.global_queue_interval);
-                (core.tick, self.next_task(&mut core, check_global))
-            };
-            if config.event_interval != 0 && tick % config.event_interval == 0 {
-                // Let I/O and timers in even while there is always work queued.
-                park.park(Some(Duration::ZERO));
-            }
-            if let Some(task) = next.or_else(|| self.search(oracle)) {
-                self.run_task(task);
-                continue;
-            }
-            self.park(park, oracle);
-        }
+    /// Whether this thread still runs the worker (it was not handed off).
+    pub(super) fn has_core(&self) -> bool {
+        self.core.try_borrow().map_or(true, |core| core.is_some())
+    }
+
+    /// Hands the worker to another thread, if a task of it is being polled here.
+    pub(super) fn try_hand_off(&self) -> bool {
+        // SAFETY: `hand_off` was set by `run_thread` for the `WorkerThread` containing `self`.
+        self.polling.get() && unsafe { (self.hand_off)(self) }
+    }
+
+    fn with_core<R>(&self, f: impl FnOnce(&mut Core<U>) -> R) -> Option<R> {
+        self.core.borrow_mut().as_mut().map(f)
     }
 
     fn next_task(&self, core: &mut Core<U>, check_global: bool) -> Option<TaskRef<U>> {
@@ -118,7 +205,8 @@ impl<U: Unpark> WorkerCx<U> {
 
     fn search(&self, oracle: &mut impl Oracle) -> Option<TaskRef<U>> {
         let shared = self.shared();
-        let mut core = self.core.borrow_mut();
+        let mut guard = self.core.borrow_mut();
+        let core = guard.as_mut()?;
         if !core.is_searching {
             if !shared.idle.try_start_searching() {
                 return None;
@@ -146,8 +234,8 @@ impl<U: Unpark> WorkerCx<U> {
     fn run_task(&self, task: TaskRef<U>) {
         let shared = self.shared();
         let config = &shared.config;
-        let index = {
-            let mut core = self.core.borrow_mut();
+        let index = self.index;
+        self.with_core(|core| {
             if core.is_searching {
                 core.is_searching = false;
                 if shared.idle.stop_searching() {
@@ -155,26 +243,32 @@ impl<U: Unpark> WorkerCx<U> {
                     shared.notify_parked();
                 }
             }
-            core.index
-        };
+        });
         self.polling.set(true);
         coop::with_budget(config.budget, || task.run());
         // Run what the task just woke while it is hot in cache, a bounded number of times
-        // so two tasks waking each other cannot starve the queue.
+        // so two tasks waking each other cannot starve the queue. Not once the worker went
+        // to another thread during the poll: its LIFO slot is that thread's now.
         for _ in 0..config.max_lifo_polls {
+            if !self.has_core() {
+                break;
+            }
             let Some(next) = shared.remotes[index].lifo.take() else { break };
             coop::with_budget(config.budget, || next.run());
         }
         self.polling.set(false);
-        if let Some(next) = shared.remotes[index].lifo.take() {
-            self.core.borrow_mut().local.push_back(next, &shared.overflow);
+        let mut core = self.core.borrow_mut();
+        if let Some(core) = core.as_mut() {
+            if let Some(next) = shared.remotes[index].lifo.take() {
+                core.local.push_back(next, &shared.overflow);
+            }
         }
     }
 
     fn park<P: Park<Unparker = U>>(&self, park: &mut P, oracle: &mut impl Oracle) {
         let shared = self.shared();
         let index = self.index();
-        let was_searching = core::mem::take(&mut self.core.borrow_mut().is_searching);
+        let Some(was_searching) = self.with_core(|core| core::mem::take(&mut core.is_searching)) else { return };
         if shared.idle.park(index, was_searching) {
             shared.notify_if_work_pending();
         }
@@ -186,7 +280,7 @@ impl<U: Unpark> WorkerCx<U> {
         // Still listed as asleep: we woke on our own (timeout, I/O, a stale unpark). Gone
         // from the list: a notifier picked us and counted us as searching.
         let notified = !shared.idle.unpark_self(index);
-        let mut core = self.core.borrow_mut();
+        let Ok(mut core) = RefMut::filter_map(self.core.borrow_mut(), Option::as_mut) else { return };
         core.is_searching = notified;
         // The reactor may have woken a batch of tasks into our queue: now that we are off
         // the idle list, let a sleeping worker share them.
@@ -209,7 +303,8 @@ impl<U: Unpark> WorkerCx<U> {
     /// (re-entrant use), so the caller can fall back to the global queue.
     pub(super) fn schedule_local(&self, task: TaskRef<U>, placement: Placement) -> Result<(), TaskRef<U>> {
         let shared = self.shared();
-        let Ok(mut core) = self.core.try_borrow_mut() else { return Err(task) };
+        let Ok(core) = self.core.try_borrow_mut() else { return Err(task) };
+        let Ok(mut core) = RefMut::filter_map(core, Option::as_mut) else { return Err(task) };
         let lifo = &shared.remotes[core.index].lifo;
         // Wake-ups from timers and I/O (outside a task poll) queue in order: the LIFO slot's
         // cache-locality argument does not apply, and a burst of them would run newest first.

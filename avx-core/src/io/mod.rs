@@ -40,10 +40,30 @@ pub fn os_error(kind: ErrorKind, code: i32) -> Error {
     }
 }
 
+const DRIVER_GONE: &str =
+    "the avx runtime this I/O source was registered with has shut down; no readiness will arrive any more";
+
 /// The error an I/O source reports once the reactor it was registered with has shut down.
+/// With std it carries [`DriverGone`] (`get_ref()` downcasts to it), so callers can tell it
+/// from other errors without comparing messages.
 pub fn driver_gone() -> Error {
-    Error::other("the avx runtime this I/O source was registered with has shut down; no readiness will arrive any more")
+    #[cfg(feature = "std")]
+    {
+        Error::other(DriverGone)
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        Error::other(DRIVER_GONE)
+    }
 }
+
+impl core::fmt::Display for DriverGone {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(DRIVER_GONE)
+    }
+}
+
+impl core::error::Error for DriverGone {}
 
 impl From<DriverGone> for Error {
     fn from(_: DriverGone) -> Error {

@@ -45,8 +45,12 @@ impl JoinError {
     ///
     /// # Panics
     /// If the error is a cancellation; check [`JoinError::is_panic`] or use `try_into_panic`.
+    #[track_caller]
     pub fn into_panic(self) -> Box<dyn Any + Send + 'static> {
-        self.try_into_panic().unwrap_or_else(|_| panic!("JoinError::into_panic on a cancelled task"))
+        match self.try_into_panic() {
+            Ok(payload) => payload,
+            Err(_) => panic!("JoinError::into_panic on a cancelled task"),
+        }
     }
 
     /// The panic payload, or the error itself if it is a cancellation.
@@ -88,11 +92,20 @@ impl fmt::Debug for JoinError {
         match &self.repr {
             Repr::Cancelled => write!(f, "JoinError::Cancelled({:?})", self.id),
             Repr::Panic(payload) => match panic_message(payload.as_ref()) {
-                Some(message) => write!(f, "JoinError::Panic({:?}, {message:?})", self.id),
-                None => write!(f, "JoinError::Panic({:?}, ..)", self.id),
+                Some(message) => write!(f, "JoinError::Panic({:?}, {message:?}, ...)", self.id),
+                None => write!(f, "JoinError::Panic({:?}, ...)", self.id),
             },
         }
     }
 }
 
 impl core::error::Error for JoinError {}
+
+/// For `?` on a task's result in a function returning `io::Result` (as Tokio offers): the
+/// error's kind is `Other`, and it keeps the `JoinError` as its source.
+#[cfg(feature = "std")]
+impl From<JoinError> for std::io::Error {
+    fn from(error: JoinError) -> std::io::Error {
+        std::io::Error::other(error)
+    }
+}

@@ -5,6 +5,7 @@ use super::error::JoinError;
 use super::raw::{Cell, Header, RawTask, Stage};
 use super::state::{ToIdle, ToRunning};
 use super::{waker, Notified, Schedule, Task};
+use crate::context;
 use crate::loom::UnsafeCell;
 use alloc::boxed::Box;
 use core::future::Future;
@@ -24,6 +25,8 @@ pub(super) unsafe fn run<F: Future, S: Schedule>(ptr: NonNull<Header>) {
     // SAFETY: module contract.
     let cell = unsafe { cell::<F, S>(ptr) };
     let raw = RawTask::from_header(ptr);
+    // The task is current while its future is polled or dropped and while its output is dropped.
+    let _current = context::enter_task(cell.header.id.0);
     match cell.header.state.transition_to_running() {
         ToRunning::Poll => {}
         ToRunning::Cancel => return cancel_and_complete(cell, raw),
@@ -36,14 +39,19 @@ pub(super) unsafe fn run<F: Future, S: Schedule>(ptr: NonNull<Header>) {
     let waker = ManuallyDrop::new(unsafe { waker::borrowed(ptr) });
     let mut cx = Context::from_waker(&waker);
     let result = catch_unwind(|| {
-        cell.stage.with_mut(|stage| {
+        // A future whose poll panics is dropped while the panic unwinds, as Tokio does (its
+        // `Drop` sees `thread::panicking()`, so guards it holds poison what they protect).
+        let drop_on_unwind = DropOnUnwind(&cell.stage);
+        let poll = cell.stage.with_mut(|stage| {
             // SAFETY: RUNNING gives this thread exclusive access to the stage.
             match unsafe { &mut *stage } {
                 // SAFETY: the future never moves out of the heap allocation.
                 Stage::Running(future) => unsafe { Pin::new_unchecked(future) }.poll(&mut cx),
                 _ => unreachable!("a task is polled only while its future is present"),
             }
-        })
+        });
+        core::mem::forget(drop_on_unwind);
+        poll
     });
     let output = match result {
         Ok(Poll::Pending) => match cell.header.state.transition_to_idle() {
@@ -68,6 +76,16 @@ pub(super) unsafe fn run<F: Future, S: Schedule>(ptr: NonNull<Header>) {
     };
     set_stage(&cell.stage, Stage::Finished(output));
     complete(cell, raw);
+}
+
+/// Drops the stage when dropped: armed around a poll, so a panicking poll's future is
+/// dropped during the unwind (a `Drop` that panics then aborts the process, as in Tokio).
+struct DropOnUnwind<'a, F: Future>(&'a UnsafeCell<Stage<F>>);
+
+impl<F: Future> Drop for DropOnUnwind<'_, F> {
+    fn drop(&mut self) {
+        set_stage(self.0, Stage::Consumed);
+    }
 }
 
 /// Drops the future (catching a panicking `Drop`) and completes with a cancellation error.
@@ -187,8 +205,13 @@ pub(super) unsafe fn drop_join_handle<F: Future, S: Schedule>(ptr: NonNull<Heade
     match cell.header.state.unset_join_interest() {
         // SAFETY: with JOIN_WAKER cleared too, the slot is the handle's again.
         Ok(_) => cell.header.join_waker.with_mut(|slot| unsafe { *slot = None }),
-        // Completed while the handle held interest: the output is ours to drop.
-        Err(_) => set_stage(&cell.stage, Stage::Consumed),
+        // Completed while the handle held interest: the output is ours to drop. A panicking
+        // Drop of the output must neither unwind out of `JoinHandle::drop` nor skip releasing
+        // the handle's reference below (which would leak the task).
+        Err(_) => {
+            let _current = context::enter_task(cell.header.id.0);
+            let _ = catch_unwind(|| set_stage(&cell.stage, Stage::Consumed));
+        }
     }
     // SAFETY: the handle's reference.
     unsafe { RawTask::from_header(ptr).drop_reference() }
@@ -199,6 +222,7 @@ pub(super) unsafe fn shutdown<F: Future, S: Schedule>(ptr: NonNull<Header>) {
     let cell = unsafe { cell::<F, S>(ptr) };
     let raw = RawTask::from_header(ptr);
     if cell.header.state.transition_to_shutdown() {
+        let _current = context::enter_task(cell.header.id.0);
         // We claimed RUNNING; the list's reference plays the runner's in `complete`, and
         // the list lookup there finds the task already unlinked.
         cancel_and_complete(cell, raw);

@@ -19,13 +19,21 @@ pub struct JoinHandle<T> {
     _output: PhantomData<T>,
 }
 
-// SAFETY: the handle moves the output (a `T`) across threads, so it is Send iff T is; it
-// never gives shared access to `T`, so it is always Sync.
+// SAFETY: the handle moves the output (a `T`) across threads, so it is Send iff T is. It
+// never gives shared access to `T`; Sync takes Tokio's bound (`T: Send`) so that the same
+// programs type-check on both.
 unsafe impl<T: Send> Send for JoinHandle<T> {}
 // SAFETY: as above.
-unsafe impl<T> Sync for JoinHandle<T> {}
+unsafe impl<T: Send> Sync for JoinHandle<T> {}
 
 impl<T> Unpin for JoinHandle<T> {}
+
+// A panic while a handle is borrowed leaves the task's state consistent: every transition
+// is one atomic step, and the output moves out only on a completed `poll`.
+impl<T> core::panic::UnwindSafe for JoinHandle<T> {}
+impl<T> core::panic::RefUnwindSafe for JoinHandle<T> {}
+impl core::panic::UnwindSafe for AbortHandle {}
+impl core::panic::RefUnwindSafe for AbortHandle {}
 
 impl<T> JoinHandle<T> {
     /// # Safety

@@ -59,8 +59,9 @@ impl<S: Schedule> OwnedTasks<S> {
     /// As [`OwnedTasks::bind`] without the `Send` bounds.
     ///
     /// # Safety
-    /// The returned `Notified`s must be run, and the list closed, on one thread only, and
-    /// the `JoinHandle` must stay on that thread, unless `F` and its output are `Send`.
+    /// The returned `Notified`s must be run, and the list closed, on one thread only, unless
+    /// `F` is `Send`; the `JoinHandle` must stay on that thread unless the output is `Send`
+    /// (the future itself is only ever dropped by whoever runs or shuts down the task).
     pub(crate) unsafe fn bind_local<F>(&self, future: F, scheduler: S) -> (JoinHandle<F::Output>, Option<Notified<S>>)
     where
         F: Future + 'static,

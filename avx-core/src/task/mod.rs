@@ -31,6 +31,15 @@ use raw::RawTask;
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Id(u64);
 
+/// The id of the task running on this thread (being polled, or having its future or output
+/// dropped), or `None` outside a task (in `block_on`, on a plain thread).
+pub fn try_id() -> Option<Id> {
+    match crate::context::current_task() {
+        0 => None,
+        id => Some(Id(id)),
+    }
+}
+
 impl fmt::Display for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.0, f)

@@ -191,9 +191,15 @@ impl Drop for ReaperRunning {
     }
 }
 
-/// The reaping task: a pass at every `SIGCHLD`, until no orphan is left.
-async fn reap_orphans(mut sigchld: Signal) {
+/// The reaping task: a pass at every `SIGCHLD`, until no orphan is left. The guard is made
+/// before the first poll, so a task dropped unpolled (spawned onto a runtime that is shutting
+/// down) still clears `reaper_running`.
+fn reap_orphans(mut sigchld: Signal) -> impl std::future::Future<Output = ()> + Send {
     let running = ReaperRunning;
+    async move { reap_until_none_left(&mut sigchld, running).await }
+}
+
+async fn reap_until_none_left(sigchld: &mut Signal, running: ReaperRunning) {
     loop {
         {
             let mut orphans = orphans();

@@ -36,7 +36,13 @@ pub(crate) struct PoolConfig {
 struct State {
     queue: VecDeque<Runnable>,
     threads: usize,
+    /// Threads waiting for work that nobody has claimed yet.
     idle: usize,
+    /// Wake-ups granted to waiting threads: a pusher that counts on an idle thread takes it
+    /// out of `idle` at once and leaves a grant here, so a second push right after cannot count
+    /// on the same thread (Tokio's #8056: the second closure then waited behind the first).
+    /// Invariant: `idle + grants` is the number of threads inside the wait.
+    grants: usize,
     shutdown: bool,
 }
 
@@ -56,7 +62,7 @@ impl<R, F: FnOnce() -> R> Future for BlockingTask<F> {
 
 impl BlockingPool {
     pub(crate) fn new(config: PoolConfig) -> BlockingPool {
-        let state = State { queue: VecDeque::new(), threads: 0, idle: 0, shutdown: false };
+        let state = State { queue: VecDeque::new(), threads: 0, idle: 0, grants: 0, shutdown: false };
         BlockingPool {
             shared: Arc::new(Shared {
                 state: Mutex::new(state),
@@ -122,21 +128,33 @@ impl Shared {
             drop(runnable); // cancelled
             return;
         }
-        state.queue.push_back(runnable);
         if state.idle > 0 {
+            state.queue.push_back(runnable);
+            state.idle -= 1;
+            state.grants += 1;
             this.condvar.notify_one();
             return;
         }
         if state.threads >= this.config.max_threads {
+            state.queue.push_back(runnable);
             return; // a busy thread will take it when it is done
         }
         state.threads += 1;
         drop(state);
-        let worker = this.clone();
-        let started = std::thread::Builder::new().name((this.config.hooks.name)()).spawn(move || worker.run_thread());
+        // The new thread's first job: handed over directly, so it counts as started (a
+        // shutdown right after this cancels only what still waits in the queue).
+        let first = Arc::new(avx_os::Mutex::new(Some(runnable)));
+        let (worker, job) = (this.clone(), first.clone());
+        let started = this.config.hooks.thread_builder().spawn(move || {
+            let first = job.lock().take();
+            drop(job);
+            worker.run_thread(first)
+        });
         if started.is_err() {
+            let runnable = first.lock().take();
             let mut state = this.state.lock();
             state.threads -= 1;
+            state.queue.extend(runnable);
             if state.threads == 0 {
                 // No thread can run it now; fail the queued tasks visibly.
                 let queued = std::mem::take(&mut state.queue);
@@ -146,11 +164,15 @@ impl Shared {
         }
     }
 
-    fn run_thread(self: Arc<Self>) {
+    fn run_thread(self: Arc<Self>, first: Option<Runnable>) {
         let runtime = self.runtime.lock().upgrade();
         let _enter = runtime.map(|inner| context::enter(Handle { inner }));
         if let Some(start) = &self.config.hooks.on_start {
             start();
+        }
+        if let Some(runnable) = first {
+            runnable.run();
+            crate::time::paused::blocking_task_ran();
         }
         let mut state = self.state.lock();
         loop {
@@ -168,7 +190,13 @@ impl Shared {
             state.idle += 1;
             let (guard, timed_out) = self.condvar.wait_timeout(state, Some(self.config.keep_alive));
             state = guard;
-            state.idle -= 1;
+            // Whichever waiter wakes first uses a grant; one that woke without any (timeout,
+            // shutdown, spurious) leaves the idle count itself.
+            if state.grants > 0 {
+                state.grants -= 1;
+            } else {
+                state.idle -= 1;
+            }
             if timed_out && state.queue.is_empty() {
                 break;
             }

@@ -1,43 +1,49 @@
-//! `Builder`: configures and builds a `Runtime` — worker count or current-thread flavour,
-//! thread names and start/stop hooks, blocking-pool limits, scheduler tuning and seed.
+//! `Builder`: configures a `Runtime` — worker count or current-thread flavour, its name,
+//! thread names, stack size and hooks, blocking-pool limits, scheduler tuning and seed.
+//! (`build.rs` builds it.)
 
-use super::blocking::{BlockingPool, PoolConfig};
-use super::{HandleInner, Runtime, Scheduler, Workers};
-use crate::time::driver::{TimeDriver, TimePark};
-use avx_core::executor::{self, Config};
-use avx_core::local::CurrentThreadExecutor;
-use avx_core::oracle::FastRand;
-use avx_os::Driver as IoDriver;
+use super::metrics::{Hook, ParkHooks};
+use avx_core::executor::Config;
 use std::fmt;
-use std::io;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-type Hook = Arc<dyn Fn() + Send + Sync>;
-
-/// Names and start/stop callbacks for the threads a runtime starts.
+/// Names, stack size and start/stop callbacks for the threads a runtime starts.
 #[derive(Clone)]
 pub(crate) struct ThreadHooks {
     pub(crate) name: Arc<dyn Fn() -> String + Send + Sync>,
+    pub(crate) stack_size: Option<usize>,
     pub(crate) on_start: Option<Hook>,
     pub(crate) on_stop: Option<Hook>,
 }
 
-/// Builds a [`Runtime`] with custom settings.
+impl ThreadHooks {
+    /// A `std::thread::Builder` with the runtime's name and stack size.
+    pub(crate) fn thread_builder(&self) -> std::thread::Builder {
+        let builder = std::thread::Builder::new().name((self.name)());
+        match self.stack_size {
+            Some(size) => builder.stack_size(size),
+            None => builder,
+        }
+    }
+}
+
+/// Builds a [`Runtime`](super::Runtime) with custom settings.
 pub struct Builder {
-    flavor: Flavor,
-    worker_threads: Option<usize>,
-    max_blocking_threads: usize,
-    keep_alive: Duration,
-    hooks: ThreadHooks,
-    config: Config,
-    seed: Option<u64>,
-    start_paused: bool,
+    pub(super) flavor: Flavor,
+    pub(super) worker_threads: Option<usize>,
+    pub(super) max_blocking_threads: usize,
+    pub(super) keep_alive: Duration,
+    pub(super) hooks: ThreadHooks,
+    pub(super) park_hooks: ParkHooks,
+    pub(super) config: Config,
+    pub(super) seed: Option<u64>,
+    pub(super) start_paused: bool,
+    pub(super) name: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Flavor {
+pub(super) enum Flavor {
     MultiThread,
     CurrentThread,
 }
@@ -50,10 +56,17 @@ impl Builder {
             worker_threads: None,
             max_blocking_threads: 512,
             keep_alive: Duration::from_secs(10),
-            hooks: ThreadHooks { name: Arc::new(|| "avx-worker".to_owned()), on_start: None, on_stop: None },
+            hooks: ThreadHooks {
+                name: Arc::new(|| "avx-worker".to_owned()),
+                stack_size: None,
+                on_start: None,
+                on_stop: None,
+            },
+            park_hooks: ParkHooks::default(),
             config: Config::default(),
             seed: None,
             start_paused: false,
+            name: None,
         }
     }
 
@@ -72,6 +85,7 @@ impl Builder {
     ///
     /// # Panics
     /// If `n` is zero.
+    #[track_caller]
     pub fn worker_threads(&mut self, n: usize) -> &mut Self {
         assert!(n > 0, "worker_threads must be at least 1");
         self.worker_threads = Some(n);
@@ -82,6 +96,7 @@ impl Builder {
     ///
     /// # Panics
     /// If `n` is zero.
+    #[track_caller]
     pub fn max_blocking_threads(&mut self, n: usize) -> &mut Self {
         assert!(n > 0, "max_blocking_threads must be at least 1");
         self.max_blocking_threads = n;
@@ -98,6 +113,60 @@ impl Builder {
     pub fn thread_name(&mut self, name: impl Into<String>) -> &mut Self {
         let name = name.into();
         self.hooks.name = Arc::new(move || name.clone());
+        self
+    }
+
+    /// The runtime's name, for [`Handle::name`](super::Handle::name) (default: none).
+    ///
+    /// # Panics
+    /// If `name` is empty or only whitespace.
+    #[track_caller]
+    pub fn name(&mut self, name: impl Into<String>) -> &mut Self {
+        let name = name.into();
+        assert!(!name.trim().is_empty(), "a runtime's name must not be empty or only whitespace");
+        self.name = Some(name);
+        self
+    }
+
+    /// Stack size in bytes of the threads the runtime starts (default: std's, 2 MiB).
+    pub fn thread_stack_size(&mut self, bytes: usize) -> &mut Self {
+        self.hooks.stack_size = Some(bytes);
+        self
+    }
+
+    /// Runs `f` on a worker thread each time it is about to sleep waiting for work (on a
+    /// current-thread runtime: the thread inside `block_on`). Waking a task from it (or
+    /// spawning one) makes the thread skip that sleep.
+    pub fn on_thread_park(&mut self, f: impl Fn() + Send + Sync + 'static) -> &mut Self {
+        self.park_hooks.on_park = Some(Arc::new(f));
+        self
+    }
+
+    /// Runs `f` on a worker thread each time it wakes from such a sleep.
+    pub fn on_thread_unpark(&mut self, f: impl Fn() + Send + Sync + 'static) -> &mut Self {
+        self.park_hooks.on_unpark = Some(Arc::new(f));
+        self
+    }
+
+    /// Kept for code written for Tokio's builder: avx's reactor takes every ready event in
+    /// one call, so there is nothing to limit.
+    ///
+    /// # Panics
+    /// If `events` is zero (as Tokio's).
+    #[track_caller]
+    pub fn max_io_events_per_tick(&mut self, events: usize) -> &mut Self {
+        assert!(events > 0, "max_io_events_per_tick must be non-zero");
+        self
+    }
+
+    /// Kept for code written for Tokio's builder: a busy avx worker polls I/O every
+    /// [`Builder::event_interval`] ticks and takes every ready event then.
+    ///
+    /// # Panics
+    /// If `events` is zero (as Tokio's).
+    #[track_caller]
+    pub fn max_io_events_per_busy_tick(&mut self, events: usize) -> &mut Self {
+        assert!(events > 0, "max_io_events_per_busy_tick must be non-zero");
         self
     }
 
@@ -123,6 +192,7 @@ impl Builder {
     ///
     /// # Panics
     /// If `ticks` is zero.
+    #[track_caller]
     pub fn global_queue_interval(&mut self, ticks: u32) -> &mut Self {
         assert!(ticks > 0, "global_queue_interval must be at least 1");
         self.config.global_queue_interval = ticks;
@@ -133,6 +203,7 @@ impl Builder {
     ///
     /// # Panics
     /// If `ticks` is zero.
+    #[track_caller]
     pub fn event_interval(&mut self, ticks: u32) -> &mut Self {
         assert!(ticks > 0, "event_interval must be at least 1");
         self.config.event_interval = ticks;
@@ -171,104 +242,13 @@ impl Builder {
     pub fn enable_io(&mut self) -> &mut Self {
         self
     }
-
-    /// Builds the runtime, starting its worker threads.
-    pub fn build(&mut self) -> io::Result<Runtime> {
-        let blocking = BlockingPool::new(PoolConfig {
-            max_threads: self.max_blocking_threads,
-            keep_alive: self.keep_alive,
-            hooks: self.hooks.clone(),
-        });
-        match self.flavor {
-            Flavor::CurrentThread => {
-                let time = TimeDriver::new(1, true, self.start_paused);
-                let io = new_io_driver()?;
-                let scheduler = Scheduler::CurrentThread(CurrentThreadExecutor::new());
-                let inner = Arc::new(HandleInner { scheduler, blocking, time, io });
-                inner.blocking.set_runtime(Arc::downgrade(&inner));
-                Ok(Runtime::from_parts(inner, Workers::new()))
-            }
-            Flavor::MultiThread => self.build_multi_thread(blocking),
-        }
-    }
-
-    fn build_multi_thread(&self, blocking: BlockingPool) -> io::Result<Runtime> {
-        if self.start_paused {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "start_paused needs the current-thread runtime (Builder::new_current_thread())",
-            ));
-        }
-        let workers = self.worker_threads.unwrap_or_else(default_worker_threads);
-        let time = TimeDriver::new(workers, false, false);
-        let io = new_io_driver()?;
-        let parks = time.wrap_workers((0..workers).map(|_| io.park()).collect());
-        let seed = self.seed.unwrap_or_else(random_seed);
-        let (handle, workers) = executor::build(self.config.clone(), parks, |index| {
-            FastRand::new(seed.wrapping_add((index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)))
-        });
-        let inner = Arc::new(HandleInner { scheduler: Scheduler::MultiThread(handle), blocking, time, io });
-        inner.blocking.set_runtime(Arc::downgrade(&inner));
-        let mut started = Workers::new();
-        for worker in workers {
-            match started_worker(&self.hooks, super::Handle { inner: inner.clone() }, worker) {
-                Ok(thread) => started.push(thread),
-                Err(error) => {
-                    // Dropping the partial runtime stops and joins the threads started so far.
-                    drop(Runtime::from_parts(inner, started));
-                    return Err(error);
-                }
-            }
-        }
-        Ok(Runtime::from_parts(inner, started))
-    }
-}
-
-fn started_worker(
-    hooks: &ThreadHooks,
-    handle: super::Handle,
-    worker: executor::Worker<TimePark, FastRand>,
-) -> io::Result<std::thread::JoinHandle<()>> {
-    let hooks = hooks.clone();
-    std::thread::Builder::new().name((hooks.name)()).spawn(move || {
-        let _enter = super::context::enter(handle);
-        let _driving = super::context::start_driving();
-        if let Some(start) = &hooks.on_start {
-            start();
-        }
-        worker.run();
-        if let Some(stop) = &hooks.on_stop {
-            stop();
-        }
-    })
-}
-
-/// The runtime's OS reactor (epoll, kqueue or IOCP).
-fn new_io_driver() -> io::Result<Arc<IoDriver>> {
-    IoDriver::new().map_err(crate::io::registration::os_error)
-}
-
-fn default_worker_threads() -> usize {
-    std::env::var("AVX_WORKER_THREADS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
-
-/// A seed that differs between runtimes and runs, without a dependency on a RNG crate.
-fn random_seed() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_usize(COUNTER.fetch_add(1, Ordering::Relaxed));
-    hasher.finish()
 }
 
 impl fmt::Debug for Builder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Builder")
             .field("flavor", &self.flavor)
+            .field("name", &self.name)
             .field("worker_threads", &self.worker_threads)
             .field("max_blocking_threads", &self.max_blocking_threads)
             .field("config", &self.config)

@@ -1,11 +1,13 @@
 //! `JoinSet`: a collection of spawned tasks whose results are taken in completion order.
 //! Each task is polled with its own waker, so `join_next` touches only finished tasks.
 
+use super::LocalSet;
+use crate::runtime::Handle;
 use avx_core::task::{AbortHandle, Id, JoinError, JoinHandle};
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{ready, Context, Poll, Wake, Waker};
 
 /// Spawned tasks awaited together. Dropping the set aborts every task still in it.
 pub struct JoinSet<T> {
@@ -102,6 +104,7 @@ impl<T> JoinSet<T> {
     ///
     /// # Panics
     /// Outside a runtime, like [`crate::spawn`].
+    #[track_caller]
     pub fn spawn<F>(&mut self, future: F) -> AbortHandle
     where
         F: Future<Output = T> + Send + 'static,
@@ -120,12 +123,47 @@ impl<T> JoinSet<T> {
     }
 
     /// Runs `f` on the blocking pool and adds it to the set.
+    ///
+    /// # Panics
+    /// Outside a runtime, like [`crate::task::spawn_blocking`].
+    #[track_caller]
     pub fn spawn_blocking<F>(&mut self, f: F) -> AbortHandle
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
         self.insert(crate::task::spawn_blocking(f))
+    }
+
+    /// Runs `f` on the blocking pool of `handle`'s runtime and adds it to the set.
+    pub fn spawn_blocking_on<F>(&mut self, f: F, handle: &Handle) -> AbortHandle
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.insert(handle.spawn_blocking(f))
+    }
+
+    /// Spawns a `!Send` future with [`crate::task::spawn_local`] and adds it to the set.
+    ///
+    /// # Panics
+    /// Outside a `LocalSet` or `LocalRuntime`, like `spawn_local`.
+    #[track_caller]
+    pub fn spawn_local<F>(&mut self, future: F) -> AbortHandle
+    where
+        F: Future<Output = T> + 'static,
+        T: 'static,
+    {
+        self.insert(crate::task::spawn_local(future))
+    }
+
+    /// Spawns a `!Send` future onto `local` and adds it to the set.
+    pub fn spawn_local_on<F>(&mut self, future: F, local: &LocalSet) -> AbortHandle
+    where
+        F: Future<Output = T> + 'static,
+        T: 'static,
+    {
+        self.insert(local.spawn_local(future))
     }
 
     /// Waits for the next task to finish and returns its result; `None` once the set is
@@ -156,21 +194,48 @@ impl<T> JoinSet<T> {
         outputs
     }
 
-    /// Polls for the next finished task.
+    /// Polls for the next finished task. Spends a unit of the task's cooperative budget
+    /// per task returned (so draining a large set lets other tasks run).
     pub fn poll_join_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, JoinError>>> {
         self.poll_join_next_entry(cx).map(|next| next.map(|(_, result)| result))
+    }
+
+    /// The result of a task that has already finished, if any (`None` also when the set is
+    /// empty); never waits.
+    pub fn try_join_next(&mut self) -> Option<Result<T, JoinError>> {
+        self.next_finished(None).map(|(_, result)| result)
+    }
+
+    /// As [`JoinSet::try_join_next`], also returning the finished task's id.
+    pub fn try_join_next_with_id(&mut self) -> Option<Result<(Id, T), JoinError>> {
+        self.next_finished(None).map(|(id, result)| result.map(|value| (id, value)))
     }
 
     fn poll_join_next_entry(&mut self, cx: &mut Context<'_>) -> Poll<Option<(Id, Result<T, JoinError>)>> {
         if self.len == 0 {
             return Poll::Ready(None);
         }
+        let mut restore = ready!(avx_core::coop::poll_proceed_restorable(cx));
+        match self.next_finished(Some(cx.waker())) {
+            Some(next) => {
+                restore.made_progress();
+                Poll::Ready(Some(next))
+            }
+            None => Poll::Pending,
+        }
+    }
+
+    /// Takes a finished task's result; else registers `waiter` (if any) for the next one.
+    fn next_finished(&mut self, waiter: Option<&Waker>) -> Option<(Id, Result<T, JoinError>)> {
         loop {
             let indices = {
                 let mut state = self.ready.lock();
                 if state.indices.is_empty() {
-                    state.waiter = Some(cx.waker().clone());
-                    return Poll::Pending;
+                    let replaced = waiter.map(|waker| state.waiter.replace(waker.clone()));
+                    drop(state);
+                    // A replaced waker's Drop may run anything (even drive the tasks): not under the lock.
+                    drop(replaced);
+                    return None;
                 }
                 std::mem::take(&mut state.indices)
             };
@@ -189,8 +254,8 @@ impl<T> JoinSet<T> {
                     break;
                 }
             }
-            if let Some(next) = found {
-                return Poll::Ready(Some(next));
+            if found.is_some() {
+                return found;
             }
         }
     }
@@ -214,6 +279,34 @@ impl<T> JoinSet<T> {
         self.free.clear();
         self.len = 0;
         self.ready.lock().indices.clear();
+    }
+}
+
+impl<T, F> Extend<F> for JoinSet<T>
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    /// Spawns each future on the current runtime, as [`JoinSet::spawn`].
+    #[track_caller]
+    fn extend<I: IntoIterator<Item = F>>(&mut self, futures: I) {
+        for future in futures {
+            self.spawn(future);
+        }
+    }
+}
+
+impl<T, F> FromIterator<F> for JoinSet<T>
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    /// A set of the futures, each spawned on the current runtime.
+    #[track_caller]
+    fn from_iter<I: IntoIterator<Item = F>>(futures: I) -> Self {
+        let mut set = JoinSet::new();
+        set.extend(futures);
+        set
     }
 }
 
